@@ -1,0 +1,80 @@
+import type { CommandModule } from 'yargs';
+import {
+  assertNoProblems,
+  isPartition,
+  partitionOfRegion,
+  permissionPolicy,
+  trustPolicy,
+  validateBucketName,
+  validateExternalId,
+  validateKmsKeyArn,
+  validateTrustedAccountId,
+  type Partition,
+} from '../../policy/index.js';
+import { pickOptions } from '../options.js';
+
+interface PolicyArgs {
+  document: 'trust' | 'permissions';
+  'trusted-account'?: string;
+  'external-id'?: string[];
+  bucket?: string;
+  partition?: string;
+  region?: string;
+  'kms-key-arn'?: string;
+}
+
+/** `ion-dest policy trust|permissions`: print the exact IAM documents, for a customer who sets up by hand. */
+export const policyCommand: CommandModule<object, PolicyArgs> = {
+  command: 'policy <document>',
+  describe: 'Print the exact trust or permission policy JSON for the delivery role',
+  builder: (y) =>
+    y
+      .positional('document', { choices: ['trust', 'permissions'] as const, demandOption: true })
+      .options(pickOptions(['trusted-account', 'bucket', 'partition', 'region', 'kms-key-arn']))
+      .option('external-id', {
+        type: 'string',
+        array: true,
+        describe: 'External ID; repeat during a rotation to accept several',
+      })
+      .example('$0 policy trust --trusted-account 111122223333 --external-id ion-acme-7f3a', '')
+      .example('$0 policy permissions --bucket acme-ion-snapshots', '') as never,
+  handler: (args) => {
+    const partition = resolvePartition(args.partition, args.region);
+    const doc =
+      args.document === 'trust'
+        ? (() => {
+            const account = required(args['trusted-account'], '--trusted-account');
+            const ids = args['external-id'] ?? [];
+            assertNoProblems([
+              validateTrustedAccountId(account, '--trusted-account'),
+              ...(ids.length === 0
+                ? [{ field: '--external-id', value: '', rule: 'at least one external ID is required' }]
+                : ids.map((id) => validateExternalId(id, '--external-id'))),
+            ]);
+            return trustPolicy({ trustedAccountId: account, externalIds: ids, partition });
+          })()
+        : (() => {
+            const bucket = required(args.bucket, '--bucket');
+            const key = args['kms-key-arn'];
+            assertNoProblems([
+              validateBucketName(bucket, '--bucket'),
+              key === undefined ? undefined : validateKmsKeyArn(key, '--kms-key-arn'),
+            ]);
+            return permissionPolicy({ bucket, partition, ...(key ? { kmsKeyArn: key } : {}) });
+          })();
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  },
+};
+
+function required(value: string | undefined, field: string): string {
+  if (value === undefined || value === '') {
+    assertNoProblems([{ field, value: '', rule: `${field} is required for this document` }]);
+  }
+  return value as string;
+}
+
+/** The partition named, else the region's, else `aws`. */
+export function resolvePartition(partition: string | undefined, region: string | undefined): Partition {
+  if (partition !== undefined && isPartition(partition)) return partition;
+  return (region && partitionOfRegion(region)) || 'aws';
+}

@@ -1,0 +1,9 @@
+/** Process exit codes, the same for every command. */
+export const EXIT_OK = 0;
+/** A check or a job failed. */
+export const EXIT_FAILED = 1;
+/** Bad usage or bad input, rejected before any AWS call. */
+export const EXIT_BAD_INPUT = 2;
+
+/** The exit code of the command being run; a handler sets it, `main` returns it. */
+export const commandOutcome = { exitCode: EXIT_OK };

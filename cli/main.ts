@@ -1,0 +1,42 @@
+import yargs from 'yargs';
+import { COMMANDS } from './commands/index.js';
+import { EXIT_BAD_INPUT, EXIT_OK, commandOutcome } from './exit-codes.js';
+import { reportError } from './report-error.js';
+
+/**
+ * Run the `ion-dest` program with the given arguments and return its exit code.
+ * A command handler reports failure by setting `commandOutcome.exitCode`; errors it
+ * throws are printed with their cause and fix and mapped to exit 1 (or 2 for bad input).
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  commandOutcome.exitCode = EXIT_OK;
+  let usageError = false;
+  const parser = yargs([...argv])
+    .scriptName('ion-dest')
+    .usage('$0 <command> [options]')
+    .epilogue('Set up, verify and deliver ION snapshots into a customer S3 destination. Exit codes: 0 success, 1 a check or job failed, 2 bad usage or input.')
+    .option('debug', { type: 'boolean', default: false, describe: 'Print stack traces with errors' })
+    .command(COMMANDS)
+    .demandCommand(1, 'Name a command; see --help.')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      usageError = true;
+      process.stderr.write(`error: ${message}\nRun with --help for usage.\n`);
+    });
+  try {
+    await parser.parseAsync();
+    if (usageError) return EXIT_BAD_INPUT;
+  } catch (error) {
+    const json = argv.includes('--json');
+    const debug = argv.includes('--debug');
+    return reportError(error, { debug, json });
+  }
+  return commandOutcome.exitCode;
+}

@@ -1,0 +1,3 @@
+export * from './codes.js';
+export * from './ion-dest-error.js';
+export * from './troubleshooting.js';

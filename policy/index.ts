@@ -1,0 +1,6 @@
+export * from './arns.js';
+export * from './partitions.js';
+export * from './permission-policy.js';
+export * from './trust-policy.js';
+export * from './types.js';
+export * from './validate.js';

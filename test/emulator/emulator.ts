@@ -1,0 +1,121 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const LAUNCHER = join(HERE, 'moto_launcher.py');
+
+/** How long moto may take to answer its first request. */
+const STARTUP_TIMEOUT_MS = 30_000;
+/** Credentials for the emulator's default identity; moto accepts any while auth is off. */
+export const EMULATOR_ROOT_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
+/** moto's account when a request names none. */
+export const EMULATOR_DEFAULT_ACCOUNT = '123456789012';
+
+export interface EmulatorOptions {
+  /** Apply the fidelity layer (default true). Off only to demonstrate moto's own behaviour. */
+  fidelity?: boolean;
+  /** Extra environment for the server (for example the fidelity layer's session lifetime cap). */
+  env?: Record<string, string>;
+}
+
+export interface Emulator {
+  /** Base URL, e.g. http://127.0.0.1:PORT */
+  readonly url: string;
+  readonly port: number;
+  /** Turn IAM enforcement on from now on (create identities first). */
+  enableAuth(): Promise<void>;
+  /** Clear all state. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The Python interpreter that has moto: ION_DEST_PYTHON, else python3. */
+export function pythonExecutable(): string {
+  return process.env.ION_DEST_PYTHON ?? 'python3';
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('could not find a free loopback port');
+  return address.port;
+}
+
+async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`moto exited with code ${child.exitCode} before answering:\n${output()}`);
+    }
+    try {
+      const res = await fetch(`${url}/moto-api/`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`moto did not answer at ${url} within ${STARTUP_TIMEOUT_MS} ms:\n${output()}`);
+}
+
+/**
+ * Start moto's server (with the fidelity layer) on a free loopback port and wait
+ * until it answers. Call `stop()` when done; the process is also killed when this
+ * process exits.
+ */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const args = [LAUNCHER, ...(options.fidelity === false ? ['--no-fidelity'] : []), '-H', '127.0.0.1', '-p', String(port)];
+  const child = spawn(pythonExecutable(), args, {
+    env: { ...process.env, ...options.env, PYTHONUNBUFFERED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  try {
+    await waitUntilUp(url, child, () => log);
+  } catch (error) {
+    child.kill('SIGKILL');
+    process.removeListener('exit', killOnExit);
+    throw error;
+  }
+
+  return {
+    url,
+    port,
+    async enableAuth() {
+      const res = await fetch(`${url}/moto-api/reset-auth`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: '0',
+      });
+      if (!res.ok) throw new Error(`moto reset-auth failed: HTTP ${res.status}`);
+    },
+    async reset() {
+      const res = await fetch(`${url}/moto-api/reset`, { method: 'POST' });
+      if (!res.ok) throw new Error(`moto reset failed: HTTP ${res.status}`);
+    },
+    async stop() {
+      process.removeListener('exit', killOnExit);
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await once(child, 'exit');
+      clearTimeout(timer);
+    },
+  };
+}

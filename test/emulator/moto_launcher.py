@@ -1,0 +1,30 @@
+"""Start moto's server with the project's fidelity layer applied.
+
+Usage: python3 moto_launcher.py [--no-fidelity] -H 127.0.0.1 -p PORT
+
+The fidelity layer (fidelity/) patches the few places where moto answers
+differently from AWS in ways the toolkit depends on; see README.md beside this
+file for each patch and the AWS documentation it follows.
+"""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+def run() -> None:
+    argv = sys.argv[1:]
+    if "--no-fidelity" in argv:
+        argv.remove("--no-fidelity")
+    else:
+        import fidelity
+
+        fidelity.apply()
+
+    from moto.server import main
+
+    main(argv)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The external tools the test suite needs, checked once before any test runs.
+ * A missing tool is a failure with a message that says how to get it, never a skip.
+ */
+export interface ToolCheck {
+  name: string;
+  /** Returns a problem description, or undefined when the tool is usable. */
+  check: () => string | undefined;
+}
+
+function run(command: string, args: string[]): { ok: boolean; out: string } {
+  const r = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
+  return { ok: r.status === 0, out: `${r.stdout ?? ''}${r.stderr ?? ''}`.trim() };
+}
+
+export function pythonExecutable(): string {
+  return process.env.ION_DEST_PYTHON ?? 'python3';
+}
+
+/** The folder that holds `registry.terraform.io/hashicorp/aws/5.100.0`, from ION_DEST_PROVIDER_MIRROR. */
+export function providerMirror(): string | undefined {
+  const dir = process.env.ION_DEST_PROVIDER_MIRROR;
+  return dir && existsSync(join(dir, 'registry.terraform.io', 'hashicorp', 'aws', '5.100.0')) ? dir : undefined;
+}
+
+export const TOOL_CHECKS: ToolCheck[] = [
+  {
+    name: 'moto and boto3 (Python)',
+    check: () => {
+      const r = run(pythonExecutable(), ['-c', 'import moto, boto3, flask; print(moto.__version__)']);
+      return r.ok ? undefined : `${pythonExecutable()} cannot import moto/boto3 (${r.out.split('\n').pop()}). Install them: pip install 'moto[server]' boto3 (or set ION_DEST_PYTHON).`;
+    },
+  },
+  {
+    name: 'cfn-lint',
+    check: () => (run('cfn-lint', ['--version']).ok ? undefined : 'cfn-lint is not on PATH. Install it: pip install cfn-lint'),
+  },
+  {
+    name: 'terraform',
+    check: () => (run('terraform', ['version']).ok ? undefined : 'terraform (1.11 or later) is not on PATH.'),
+  },
+  {
+    name: 'hashicorp/aws 5.100.0 provider mirror',
+    check: () =>
+      providerMirror()
+        ? undefined
+        : `ION_DEST_PROVIDER_MIRROR (${process.env.ION_DEST_PROVIDER_MIRROR ?? 'unset'}) is not a folder holding registry.terraform.io/hashicorp/aws/5.100.0. Run \`. scripts/dev-env.sh\` (it finds the mirror) or set the variable yourself.`,
+  },
+];
+
+/** Run every check and return the failures as lines ready to print. */
+export function missingTools(checks: readonly ToolCheck[] = TOOL_CHECKS): string[] {
+  return checks.flatMap((c) => {
+    const problem = c.check();
+    return problem ? [`- ${c.name}: ${problem}`] : [];
+  });
+}
