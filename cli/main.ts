@@ -3,6 +3,9 @@ import { COMMANDS } from './commands/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK, commandOutcome } from './exit-codes.js';
 import { reportError } from './report-error.js';
 
+/** A command line yargs could not parse (unknown flag, missing option, bad choice). */
+class UsageError extends Error {}
+
 /**
  * Run the `ion-dest` program with the given arguments and return its exit code.
  * A command handler reports failure by setting `commandOutcome.exitCode`; errors it
@@ -10,7 +13,6 @@ import { reportError } from './report-error.js';
  */
 export async function main(argv: readonly string[]): Promise<number> {
   commandOutcome.exitCode = EXIT_OK;
-  let usageError = false;
   const parser = yargs([...argv])
     .scriptName('ion-dest')
     .usage('$0 <command> [options]')
@@ -26,14 +28,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((message, error) => {
-      if (error) throw error;
-      usageError = true;
-      process.stderr.write(`error: ${message}\nRun with --help for usage.\n`);
+      // Throwing stops yargs before any handler runs.
+      throw error ?? new UsageError(message);
     });
   try {
     await parser.parseAsync();
-    if (usageError) return EXIT_BAD_INPUT;
   } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\nRun with --help for usage.\n`);
+      return EXIT_BAD_INPUT;
+    }
     const json = argv.includes('--json');
     const debug = argv.includes('--debug');
     return reportError(error, { debug, json });

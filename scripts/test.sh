@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `npm test`: find what the machine provides (scripts/dev-env.sh), then run every test tier.
+# `npm test`: find what the machine provides (scripts/dev-env.sh), type-check, then run every test tier.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/dev-env.sh
+npx --no-install tsc --noEmit -p tsconfig.json
 exec npx --no-install vitest run "$@"
