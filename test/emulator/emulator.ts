@@ -14,6 +14,13 @@ export const EMULATOR_ROOT_CREDENTIALS = { accessKeyId: 'testing', secretAccessK
 /** moto's account when a request names none. */
 export const EMULATOR_DEFAULT_ACCOUNT = '123456789012';
 
+/**
+ * Environment variable (pass it through `env`) that caps every AssumeRole session the
+ * emulator issues at N seconds, so a test can outlive several sessions. A test device:
+ * AWS never issues a session shorter than 900 s. See README.md, "Session expiry".
+ */
+export const MAX_SESSION_SECONDS_ENV = 'ION_DEST_EMULATOR_MAX_SESSION_SECONDS';
+
 export interface EmulatorOptions {
   /** Apply the fidelity layer (default true). Off only to demonstrate moto's own behaviour. */
   fidelity?: boolean;

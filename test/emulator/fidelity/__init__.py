@@ -3,3 +3,17 @@
 
 def apply() -> None:
     """Apply every patch. Each patch module documents the AWS behaviour it restores."""
+    from . import cross_account_trust, expected_bucket_owner, head_bucket_action, session_expiry, trust_conditions, trust_principal
+    from . import canonical_request
+    from . import cfn_inline_policy
+    from . import s3_kms_key_access
+
+    cross_account_trust.apply()
+    trust_principal.apply()
+    trust_conditions.apply()
+    head_bucket_action.apply()
+    session_expiry.apply()
+    expected_bucket_owner.apply()
+    canonical_request.apply()
+    cfn_inline_policy.apply()
+    s3_kms_key_access.apply()

@@ -1,0 +1,489 @@
+import {
+  CopyObjectCommand,
+  HeadBucketCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client, createStsClient } from '../../aws/clients.js';
+import { POLICY_VERSION, bucketObjectsArn, roleArn, trustPolicy, type PolicyDocument } from '../../policy/index.js';
+import {
+  CUSTOMER_ACCOUNT_ID,
+  EMULATOR_REGION,
+  OTHER_ACCOUNT_ID,
+  VENDOR_ACCOUNT_ID,
+  assumeRoleAs,
+  createAccountIdentity,
+  createCustomerDestination,
+  createVendorIdentity,
+  vendorAssumeRolePolicy,
+  type AccountIdentity,
+  type CustomerDestination,
+} from './accounts.js';
+import { MAX_SESSION_SECONDS_ENV, startEmulator, type Emulator } from './emulator.js';
+
+/**
+ * Each fidelity patch, proved with real requests against a real server: the AWS
+ * behaviour with the layer on, and where it is cheap the same request against
+ * plain moto, showing that the patch is what makes the difference.
+ */
+
+const EXTERNAL_ID = 'ion-acme-7f3a9c';
+const BUCKET = 'acme-ion-snapshots';
+const DESTINATION_ROLE = 'IonSnapshotDelivery';
+/** The session lifetime cap given to the expiry emulator (a test device; AWS's minimum is 900 s). */
+const SHORT_SESSION_SECONDS = 3;
+
+interface World {
+  emulator: Emulator;
+  destination: CustomerDestination;
+  /** First Resonance's delivery user: may assume any role. */
+  vendor: AccountIdentity;
+  /** A second vendor user, also allowed to assume any role. */
+  vendorColleague: AccountIdentity;
+  /** A vendor user with no identity policy at all. */
+  vendorWithoutPermission: AccountIdentity;
+  /** An identity in a third account, allowed by its own policy to assume any role. */
+  stranger: AccountIdentity;
+  /** A customer user allowed only s3:GetObject on the bucket (no s3:ListBucket). */
+  customerReader: AccountIdentity;
+  /** A role in the vendor account that trusts the vendor account (a hop for chained sessions). */
+  vendorHopRoleArn: string;
+  /** A customer role that trusts only the vendor hop role, by its ARN. */
+  chainTargetRoleArn: string;
+  /** A vendor-account role that trusts the vendor account root, with no condition. */
+  vendorRootTrustRoleArn: string;
+  /** A vendor-account role that trusts the vendor user by ARN, with the external ID condition. */
+  sameAccountExternalIdRoleArn: string;
+}
+
+function withCondition(document: PolicyDocument, condition: Record<string, Record<string, string | string[]>>): PolicyDocument {
+  const copy = structuredClone(document);
+  copy.Statement[0]!.Condition = condition;
+  return copy;
+}
+
+function withPrincipal(document: PolicyDocument, principal: string): PolicyDocument {
+  const copy = structuredClone(document);
+  copy.Statement[0]!.Principal = { AWS: principal };
+  return copy;
+}
+
+function withoutCondition(document: PolicyDocument): PolicyDocument {
+  const copy = structuredClone(document);
+  delete copy.Statement[0]!.Condition;
+  return copy;
+}
+
+const vendorTrust = trustPolicy({ trustedAccountId: VENDOR_ACCOUNT_ID, externalIds: EXTERNAL_ID });
+
+/** Condition variants on the external ID key: each a role in the customer account. */
+const CONDITION_CASES = [
+  { role: 'cond-equals-if-exists', condition: { StringEqualsIfExists: { 'sts:ExternalId': EXTERNAL_ID } } },
+  { role: 'cond-not-equals', condition: { StringNotEquals: { 'sts:ExternalId': 'blocked-id' } } },
+  { role: 'cond-null-false', condition: { Null: { 'sts:ExternalId': 'false' } } },
+  { role: 'cond-like', condition: { StringLike: { 'sts:ExternalId': 'ion-*' } } },
+  { role: 'cond-principal-account', condition: { StringEquals: { 'aws:PrincipalAccount': VENDOR_ACCOUNT_ID } } },
+] as const;
+
+async function createWorld(emulator: Emulator): Promise<World> {
+  const destination = await createCustomerDestination(emulator, {
+    bucket: BUCKET,
+    roleName: DESTINATION_ROLE,
+    trustedAccountId: VENDOR_ACCOUNT_ID,
+    externalIds: EXTERNAL_ID,
+  });
+  const [vendor, vendorColleague, vendorWithoutPermission, stranger, customerReader] = await Promise.all([
+    createVendorIdentity(emulator),
+    createVendorIdentity(emulator, { userName: 'ion-colleague' }),
+    createVendorIdentity(emulator, { userName: 'ion-no-permission', allowAssumeRole: false }),
+    createVendorIdentity(emulator, { accountId: OTHER_ACCOUNT_ID, userName: 'stranger' }),
+    createAccountIdentity(emulator, {
+      accountId: CUSTOMER_ACCOUNT_ID,
+      userName: 'reader',
+      policy: {
+        Version: POLICY_VERSION,
+        Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: bucketObjectsArn('aws', BUCKET) }],
+      },
+    }),
+  ]);
+  const hop = await createCustomerDestination(emulator, {
+    accountId: VENDOR_ACCOUNT_ID,
+    bucket: 'vendor-hop-unused',
+    createBucket: false,
+    roleName: 'vendor-hop',
+    trustedAccountId: VENDOR_ACCOUNT_ID,
+    externalIds: EXTERNAL_ID,
+    trustPolicy: withoutCondition(vendorTrust),
+    permissionPolicy: vendorAssumeRolePolicy({ anyRole: true }),
+  });
+  const roleOnly = { createBucket: false, bucket: 'unused-bucket', permissionPolicy: null } as const;
+  const [chainTarget, vendorRootTrust, sameAccountExternalId] = await Promise.all([
+    createCustomerDestination(emulator, {
+      ...roleOnly,
+      roleName: 'chain-target',
+      trustedAccountId: VENDOR_ACCOUNT_ID,
+      externalIds: EXTERNAL_ID,
+      trustPolicy: withPrincipal(vendorTrust, hop.roleArn),
+    }),
+    createCustomerDestination(emulator, {
+      ...roleOnly,
+      accountId: VENDOR_ACCOUNT_ID,
+      roleName: 'vendor-root-trust',
+      trustedAccountId: VENDOR_ACCOUNT_ID,
+      externalIds: EXTERNAL_ID,
+      trustPolicy: withoutCondition(vendorTrust),
+    }),
+    createCustomerDestination(emulator, {
+      ...roleOnly,
+      accountId: VENDOR_ACCOUNT_ID,
+      roleName: 'same-account-external-id',
+      trustedAccountId: VENDOR_ACCOUNT_ID,
+      externalIds: EXTERNAL_ID,
+      trustPolicy: withPrincipal(vendorTrust, vendor.arn),
+    }),
+    ...CONDITION_CASES.map((c) =>
+      createCustomerDestination(emulator, {
+        ...roleOnly,
+        roleName: c.role,
+        trustedAccountId: VENDOR_ACCOUNT_ID,
+        externalIds: EXTERNAL_ID,
+        trustPolicy: withCondition(vendorTrust, c.condition),
+      }),
+    ),
+  ]);
+  await emulator.enableAuth();
+  return {
+    emulator,
+    destination,
+    vendor,
+    vendorColleague,
+    vendorWithoutPermission,
+    stranger,
+    customerReader,
+    vendorHopRoleArn: hop.roleArn,
+    chainTargetRoleArn: chainTarget.roleArn,
+    vendorRootTrustRoleArn: vendorRootTrust.roleArn,
+    sameAccountExternalIdRoleArn: sameAccountExternalId.roleArn,
+  };
+}
+
+/** The error an AWS call rejected with: name and HTTP status. */
+async function failure(promise: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    const e = error as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
+  }
+  throw new Error('expected the call to be rejected, but it succeeded');
+}
+
+function s3As(world: World, credentials: AwsCredentialIdentity, expectedBucketOwner?: string): S3Client {
+  return createS3Client({
+    region: EMULATOR_REGION,
+    endpointUrl: world.emulator.url,
+    credentials,
+    expectedBucketOwner,
+    maxAttempts: 1,
+  });
+}
+
+function assumeDestination(world: World, who: AccountIdentity, externalId?: string) {
+  return assumeRoleAs(world.emulator, who.credentials, {
+    roleArn: world.destination.roleArn,
+    ...(externalId === undefined ? {} : { externalId }),
+  });
+}
+
+let aws: World;
+let moto: World;
+let expiring: Emulator;
+
+beforeAll(async () => {
+  const [fidelityOn, fidelityOff, shortSessions] = await Promise.all([
+    startEmulator(),
+    startEmulator({ fidelity: false }),
+    startEmulator({ env: { [MAX_SESSION_SECONDS_ENV]: String(SHORT_SESSION_SECONDS) } }),
+  ]);
+  expiring = shortSessions;
+  [aws, moto] = await Promise.all([createWorld(fidelityOn), createWorld(fidelityOff)]);
+});
+
+afterAll(async () => {
+  await Promise.all([aws?.emulator.stop(), moto?.emulator.stop(), expiring?.stop()]);
+});
+
+describe('cross-account trust (cross_account_trust.py)', () => {
+  it('lets the vendor in with the right external ID, as the role reports', async () => {
+    const session = await assumeDestination(aws, aws.vendor, EXTERNAL_ID);
+    const sts = createStsClient({ region: EMULATOR_REGION, endpointUrl: aws.emulator.url, credentials: session });
+    const me = await sts.send(new GetCallerIdentityCommand({}));
+    expect(me.Account).toBe(CUSTOMER_ACCOUNT_ID);
+    expect(me.Arn).toBe(`arn:aws:sts::${CUSTOMER_ACCOUNT_ID}:assumed-role/${DESTINATION_ROLE}/ion-dest-test`);
+  });
+
+  it('denies an identity of a third account that its own policy allows', async () => {
+    const denied = await failure(assumeDestination(aws, aws.stranger, EXTERNAL_ID));
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('denies the vendor identity whose own policy does not allow sts:AssumeRole', async () => {
+    const denied = await failure(assumeDestination(aws, aws.vendorWithoutPermission, EXTERNAL_ID));
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('denies a role that does not exist', async () => {
+    const missing = roleArn('aws', CUSTOMER_ACCOUNT_ID, 'NoSuchRole');
+    const denied = await failure(assumeRoleAs(aws.emulator, aws.vendor.credentials, { roleArn: missing, externalId: EXTERNAL_ID }));
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('moto alone lets in a third account and a role that does not exist', async () => {
+    await expect(assumeDestination(moto, moto.stranger, EXTERNAL_ID)).resolves.toHaveProperty('sessionToken');
+    const missing = roleArn('aws', CUSTOMER_ACCOUNT_ID, 'NoSuchRole');
+    await expect(
+      assumeRoleAs(moto.emulator, moto.vendor.credentials, { roleArn: missing, externalId: EXTERNAL_ID }),
+    ).resolves.toHaveProperty('sessionToken');
+  });
+});
+
+describe('trust principals (trust_principal.py)', () => {
+  it('an account root principal lets in an identity of that account', async () => {
+    await expect(
+      assumeRoleAs(aws.emulator, aws.vendor.credentials, { roleArn: aws.vendorRootTrustRoleArn }),
+    ).resolves.toHaveProperty('sessionToken');
+  });
+
+  it('moto alone compares the root principal as a string and denies', async () => {
+    const denied = await failure(assumeRoleAs(moto.emulator, moto.vendor.credentials, { roleArn: moto.vendorRootTrustRoleArn }));
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('a role ARN principal lets in that role\'s session and not the user behind it', async () => {
+    const hop = await assumeRoleAs(aws.emulator, aws.vendor.credentials, { roleArn: aws.vendorHopRoleArn });
+    await expect(
+      assumeRoleAs(aws.emulator, hop, { roleArn: aws.chainTargetRoleArn, externalId: EXTERNAL_ID }),
+    ).resolves.toHaveProperty('sessionToken');
+    const denied = await failure(
+      assumeRoleAs(aws.emulator, aws.vendor.credentials, { roleArn: aws.chainTargetRoleArn, externalId: EXTERNAL_ID }),
+    );
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('a user ARN principal lets in that user only', async () => {
+    const role = aws.sameAccountExternalIdRoleArn;
+    await expect(
+      assumeRoleAs(aws.emulator, aws.vendor.credentials, { roleArn: role, externalId: EXTERNAL_ID }),
+    ).resolves.toHaveProperty('sessionToken');
+    const denied = await failure(
+      assumeRoleAs(aws.emulator, aws.vendorColleague.credentials, { roleArn: role, externalId: EXTERNAL_ID }),
+    );
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+});
+
+describe('trust conditions (trust_conditions.py)', () => {
+  it.each([
+    ['no external ID', undefined],
+    ['a wrong external ID', 'ion-acme-wrong'],
+    ['the right ID in another case', EXTERNAL_ID.toUpperCase()],
+  ])('denies the vendor with %s', async (_label, externalId) => {
+    const denied = await failure(assumeDestination(aws, aws.vendor, externalId));
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('moto alone lets in a caller with no external ID (same account, where moto does read the trust policy)', async () => {
+    await expect(
+      assumeRoleAs(moto.emulator, moto.vendor.credentials, { roleArn: moto.sameAccountExternalIdRoleArn }),
+    ).resolves.toHaveProperty('sessionToken');
+    const denied = await failure(
+      assumeRoleAs(aws.emulator, aws.vendor.credentials, { roleArn: aws.sameAccountExternalIdRoleArn }),
+    );
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('moto alone lets in the vendor with no external ID across accounts', async () => {
+    await expect(assumeDestination(moto, moto.vendor)).resolves.toHaveProperty('sessionToken');
+  });
+
+  const cases: { role: string; externalId: string | undefined; allowed: boolean }[] = [
+    { role: 'cond-equals-if-exists', externalId: undefined, allowed: true },
+    { role: 'cond-equals-if-exists', externalId: 'ion-acme-wrong', allowed: false },
+    { role: 'cond-not-equals', externalId: undefined, allowed: true },
+    { role: 'cond-not-equals', externalId: 'blocked-id', allowed: false },
+    { role: 'cond-not-equals', externalId: 'any-other', allowed: true },
+    { role: 'cond-null-false', externalId: undefined, allowed: false },
+    { role: 'cond-null-false', externalId: 'any-id', allowed: true },
+    { role: 'cond-like', externalId: 'ion-anything', allowed: true },
+    { role: 'cond-like', externalId: 'acme-ion', allowed: false },
+    { role: 'cond-principal-account', externalId: undefined, allowed: true },
+  ];
+  it.each(cases)('$role with external ID $externalId: allowed=$allowed', async ({ role, externalId, allowed }) => {
+    const call = assumeRoleAs(aws.emulator, aws.vendor.credentials, {
+      roleArn: roleArn('aws', CUSTOMER_ACCOUNT_ID, role),
+      ...(externalId === undefined ? {} : { externalId }),
+    });
+    if (allowed) await expect(call).resolves.toHaveProperty('sessionToken');
+    else expect(await failure(call)).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('aws:PrincipalAccount is the caller\'s account: a third account does not match', async () => {
+    const denied = await failure(
+      assumeRoleAs(aws.emulator, aws.stranger.credentials, { roleArn: roleArn('aws', CUSTOMER_ACCOUNT_ID, 'cond-principal-account') }),
+    );
+    expect(denied).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+});
+
+describe('HeadBucket needs s3:ListBucket (head_bucket_action.py)', () => {
+  it('allows HeadBucket to the role whose policy grants s3:ListBucket', async () => {
+    const session = await assumeDestination(aws, aws.vendor, EXTERNAL_ID);
+    const head = await s3As(aws, session, CUSTOMER_ACCOUNT_ID).send(new HeadBucketCommand({ Bucket: BUCKET }));
+    expect(head.$metadata.httpStatusCode).toBe(200);
+    expect(head.BucketRegion).toBe(EMULATOR_REGION);
+  });
+
+  it('denies HeadBucket to an identity without s3:ListBucket', async () => {
+    const denied = await failure(s3As(aws, aws.customerReader.credentials).send(new HeadBucketCommand({ Bucket: BUCKET })));
+    expect(denied.status).toBe(403);
+  });
+
+  it('moto alone denies HeadBucket even with s3:ListBucket (it asks for s3:HeadBucket)', async () => {
+    const session = await assumeDestination(moto, moto.vendor, EXTERNAL_ID);
+    const denied = await failure(s3As(moto, session, CUSTOMER_ACCOUNT_ID).send(new HeadBucketCommand({ Bucket: BUCKET })));
+    expect(denied.status).toBe(403);
+  });
+});
+
+describe('signatures over encoded URLs (canonical_request.py)', () => {
+  const ODD_KEY = "tenant/job-1/odd +%ü'(x)!.txt";
+
+  it('accepts a prefix with a slash and a key with reserved and non-ASCII characters', async () => {
+    const s3 = s3As(aws, await assumeDestination(aws, aws.vendor, EXTERNAL_ID), CUSTOMER_ACCOUNT_ID);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: ODD_KEY, Body: 'x' }));
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'tenant/job-1/' }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual([ODD_KEY]);
+  });
+
+  it('moto alone rejects the same signed requests', async () => {
+    const s3 = s3As(moto, await assumeDestination(moto, moto.vendor, EXTERNAL_ID), CUSTOMER_ACCOUNT_ID);
+    const put = await failure(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: ODD_KEY, Body: 'x' })));
+    expect(put).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
+    const list = await failure(s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'tenant/job-1/' })));
+    expect(list).toMatchObject({ name: 'SignatureDoesNotMatch', status: 403 });
+  });
+});
+
+describe('ExpectedBucketOwner (expected_bucket_owner.py)', () => {
+  it('accepts the bucket owner\'s account and refuses another with 403 AccessDenied', async () => {
+    const session = await assumeDestination(aws, aws.vendor, EXTERNAL_ID);
+    const right = s3As(aws, session, CUSTOMER_ACCOUNT_ID);
+    const wrong = s3As(aws, session, OTHER_ACCOUNT_ID);
+    const put = await right.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'tenant/owner-check.txt', Body: 'x' }));
+    expect(put.$metadata.httpStatusCode).toBe(200);
+
+    const putDenied = await failure(wrong.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'tenant/x.txt', Body: 'x' })));
+    expect(putDenied).toMatchObject({ name: 'AccessDenied', status: 403 });
+    const listDenied = await failure(wrong.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'tenant/' })));
+    expect(listDenied).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect((await failure(wrong.send(new HeadBucketCommand({ Bucket: BUCKET })))).status).toBe(403);
+    const copyDenied = await failure(
+      right.send(
+        new CopyObjectCommand({
+          Bucket: BUCKET,
+          Key: 'tenant/copy.txt',
+          CopySource: `${BUCKET}/tenant/owner-check.txt`,
+          ExpectedSourceBucketOwner: OTHER_ACCOUNT_ID,
+        }),
+      ),
+    );
+    expect(copyDenied).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('moto alone ignores ExpectedBucketOwner', async () => {
+    const session = await assumeDestination(moto, moto.vendor, EXTERNAL_ID);
+    const wrong = s3As(moto, session, OTHER_ACCOUNT_ID);
+    const put = await wrong.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'tenant/x.txt', Body: 'x' }));
+    expect(put.$metadata.httpStatusCode).toBe(200);
+  });
+});
+
+describe('session expiry (session_expiry.py)', () => {
+  let destination: CustomerDestination;
+  let vendor: AccountIdentity;
+
+  beforeAll(async () => {
+    destination = await createCustomerDestination(expiring, {
+      bucket: BUCKET,
+      roleName: DESTINATION_ROLE,
+      trustedAccountId: VENDOR_ACCOUNT_ID,
+      externalIds: EXTERNAL_ID,
+    });
+    vendor = await createVendorIdentity(expiring);
+    await expiring.enableAuth();
+  });
+
+  const until = (date: Date) => new Promise((r) => setTimeout(r, Math.max(0, date.getTime() - Date.now()) + 50));
+
+  it('caps the session at the configured lifetime and reports the true expiry', async () => {
+    const before = Date.now();
+    const session = await assumeRoleAs(expiring, vendor.credentials, {
+      roleArn: destination.roleArn,
+      externalId: EXTERNAL_ID,
+      durationSeconds: 3600,
+    });
+    const after = Date.now();
+    // Same clock on both sides; the wire carries microseconds, the Date milliseconds.
+    expect(session.expiration.getTime()).toBeGreaterThanOrEqual(before + SHORT_SESSION_SECONDS * 1000 - 1);
+    expect(session.expiration.getTime()).toBeLessThanOrEqual(after + SHORT_SESSION_SECONDS * 1000);
+  });
+
+  it('accepts a fresh session and rejects it once expired: S3 400 and STS 403 ExpiredToken', async () => {
+    const session = await assumeRoleAs(expiring, vendor.credentials, { roleArn: destination.roleArn, externalId: EXTERNAL_ID });
+    const s3 = createS3Client({
+      region: EMULATOR_REGION,
+      endpointUrl: expiring.url,
+      credentials: session,
+      expectedBucketOwner: CUSTOMER_ACCOUNT_ID,
+      maxAttempts: 1,
+    });
+    const sts = createStsClient({ region: EMULATOR_REGION, endpointUrl: expiring.url, credentials: session, maxAttempts: 1 });
+    const fresh = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    expect(fresh.$metadata.httpStatusCode).toBe(200);
+
+    await until(session.expiration);
+    expect(await failure(s3.send(new ListObjectsV2Command({ Bucket: BUCKET })))).toMatchObject({ name: 'ExpiredToken', status: 400 });
+    expect(await failure(sts.send(new GetCallerIdentityCommand({})))).toMatchObject({ name: 'ExpiredToken', status: 403 });
+
+    const renewed = await assumeRoleAs(expiring, vendor.credentials, { roleArn: destination.roleArn, externalId: EXTERNAL_ID });
+    const again = await createS3Client({
+      region: EMULATOR_REGION,
+      endpointUrl: expiring.url,
+      credentials: renewed,
+      expectedBucketOwner: CUSTOMER_ACCOUNT_ID,
+      maxAttempts: 1,
+    }).send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    expect(again.$metadata.httpStatusCode).toBe(200);
+  });
+
+  it('refuses to start with a session cap that is not a positive whole number', async () => {
+    await expect(startEmulator({ env: { [MAX_SESSION_SECONDS_ENV]: '0.5' } })).rejects.toThrow(
+      `${MAX_SESSION_SECONDS_ENV}='0.5': expected a positive whole number of seconds`,
+    );
+  });
+
+  it('moto alone accepts a session after its expiry', async () => {
+    const session = await assumeRoleAs(moto.emulator, moto.vendor.credentials, {
+      roleArn: moto.destination.roleArn,
+      externalId: EXTERNAL_ID,
+      durationSeconds: 1,
+    });
+    await until(session.expiration);
+    const list = await s3As(moto, session, CUSTOMER_ACCOUNT_ID).send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    expect(list.$metadata.httpStatusCode).toBe(200);
+  });
+});
