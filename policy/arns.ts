@@ -9,9 +9,12 @@ export function bucketArn(partition: Partition, bucket: string): string {
   return `arn:${partition}:s3:::${bucket}`;
 }
 
+/** What a bucket ARN ends with to name every object in the bucket. */
+export const ALL_OBJECTS_ARN_SUFFIX = '/*';
+
 /** ARN of every object in a bucket (`arn:…:s3:::bucket/*`). */
 export function bucketObjectsArn(partition: Partition, bucket: string): string {
-  return `${bucketArn(partition, bucket)}/*`;
+  return `${bucketArn(partition, bucket)}${ALL_OBJECTS_ARN_SUFFIX}`;
 }
 
 /** The account principal: any identity of that account that its own policies allow. */

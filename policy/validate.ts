@@ -21,7 +21,15 @@ export const ACCOUNT_ID_RULE = 'an AWS account ID is exactly 12 digits';
  * 2 to 1224 characters of letters, digits and `+=,.@:/-` (and `_`).
  * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (ExternalId)
  */
-export const EXTERNAL_ID_PATTERN = '^[\\w+=,.@:/-]{2,1224}$';
+const EXTERNAL_ID_CHARACTER = '[\\w+=,.@:/-]';
+export const EXTERNAL_ID_MIN_LENGTH = 2;
+export const EXTERNAL_ID_MAX_LENGTH = 1224;
+export const EXTERNAL_ID_PATTERN = `^${EXTERNAL_ID_CHARACTER}{${EXTERNAL_ID_MIN_LENGTH},${EXTERNAL_ID_MAX_LENGTH}}$`;
+/**
+ * EXTERNAL_ID_PATTERN without its length bound, for regex engines that cap a repetition
+ * at 1000 (RE2, which Terraform's `regex` uses); check the length apart.
+ */
+export const EXTERNAL_ID_CHARACTERS_PATTERN = `^${EXTERNAL_ID_CHARACTER}*$`;
 export const EXTERNAL_ID_RULE = 'an external ID is 2 to 1224 characters of letters, digits and _+=,.@:/-';
 
 /** @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (RoleName) */
@@ -42,10 +50,20 @@ export const KMS_KEY_ARN_RULE =
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
  */
 export const BUCKET_NAME_PATTERN = '^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$';
+/** What BUCKET_NAME_PATTERN checks; bucketNameRuleBroken checks the remaining rules one by one. */
+export const BUCKET_NAME_RULE =
+  'a bucket name is 3 to 63 characters of lowercase letters, digits, dots (.) and hyphens (-), and begins and ends with a letter or digit';
 /** Prefixes S3 reserves for its own features. */
 export const RESERVED_BUCKET_PREFIXES = ['xn--', 'sthree-', 'amzn-s3-demo-'] as const;
 /** Suffixes S3 reserves for access point aliases, Object Lambda, Multi-Region Access Points, directory and table buckets. */
 export const RESERVED_BUCKET_SUFFIXES = ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3'] as const;
+/** The rules BUCKET_NAME_PATTERN cannot express, for checkers that take them one by one (Terraform validations). */
+export const BUCKET_NAME_ADJACENT_DOTS = '..';
+export const BUCKET_NAME_ADJACENT_DOTS_RULE = 'a bucket name has no two adjacent dots';
+export const BUCKET_NAME_IP_ADDRESS_PATTERN = '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}$';
+export const BUCKET_NAME_IP_ADDRESS_RULE = 'a bucket name is not formatted as an IP address';
+export const RESERVED_BUCKET_PREFIX_RULE = 'a bucket name does not start with a reserved prefix';
+export const RESERVED_BUCKET_SUFFIX_RULE = 'a bucket name does not end with a reserved suffix';
 
 /** Tenant and job ID become one S3 key segment each: no `/`, no `..`, nothing a shell or IAM wildcard would misread. */
 export const KEY_SEGMENT_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$';
@@ -89,8 +107,8 @@ export function bucketNameRuleBroken(name: string): string | undefined {
   if (name.length < 3 || name.length > 63) return 'a bucket name is 3 to 63 characters long';
   if (!/^[a-z0-9.-]+$/.test(name)) return 'a bucket name uses only lowercase letters, digits, dots (.) and hyphens (-)';
   if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'a bucket name begins and ends with a letter or digit';
-  if (name.includes('..')) return 'a bucket name has no two adjacent dots';
-  if (/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)) return 'a bucket name is not formatted as an IP address';
+  if (name.includes(BUCKET_NAME_ADJACENT_DOTS)) return BUCKET_NAME_ADJACENT_DOTS_RULE;
+  if (matches(BUCKET_NAME_IP_ADDRESS_PATTERN, name)) return BUCKET_NAME_IP_ADDRESS_RULE;
   const prefix = RESERVED_BUCKET_PREFIXES.find((p) => name.startsWith(p));
   if (prefix) return `a bucket name does not start with the reserved prefix "${prefix}"`;
   const suffix = RESERVED_BUCKET_SUFFIXES.find((s) => name.endsWith(s));

@@ -1,9 +1,15 @@
 /**
- * Regenerate everything under templates/ from the sources (policy/ and stacks/).
+ * Regenerate everything under templates/ from the sources (policy/ and stacks/),
+ * and the README's troubleshooting table from errors/troubleshooting.ts.
  * Run with `npm run generate`; a test regenerates in memory and fails on any drift.
  */
 import { writeCloudFormationTemplates } from '../stacks/cloudformation/write.js';
 import { writeTerraformTemplates } from '../stacks/cdktf/write.js';
+import { writeTroubleshootingReadme } from './render-troubleshooting.js';
 
-const written = [...(await writeCloudFormationTemplates()), ...(await writeTerraformTemplates())];
+const written = [
+  ...(await writeCloudFormationTemplates()),
+  ...(await writeTerraformTemplates()),
+  ...(await writeTroubleshootingReadme()),
+];
 for (const file of written) process.stdout.write(`wrote ${file}\n`);

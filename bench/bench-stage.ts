@@ -1,0 +1,113 @@
+/**
+ * One stage of the delivery benchmark, run in its own process so its peak RSS is its own.
+ * Usage: tsx bench/bench-stage.ts <stage> <json options>; prints one JSON line.
+ *   deliver  the whole delivery into the emulator (deliverSnapshot)
+ *   floor    compress and pack the same snapshot to the null device, no upload
+ *   pack     pack the attachments archive into a file (the upload stage's input)
+ *   upload   upload that file with uploadArchive (lib-storage), nothing else
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { devNull } from 'node:os';
+import { once } from 'node:events';
+import { createS3Client } from '../aws/clients.js';
+import { prepareTables } from '../delivery/compress-table.js';
+import { deliverSnapshot, directoryAttachmentSource, directoryTableSource, planArchives } from '../delivery/index.js';
+import { packArchive, type PackableEntry } from '../delivery/pack-archive.js';
+import { createSpool } from '../delivery/spool.js';
+import { uploadArchive } from '../delivery/upload-archive.js';
+
+interface StageOptions {
+  tablesDir: string;
+  attachmentsDir: string;
+  endpointUrl: string;
+  bucket: string;
+  roleArn: string;
+  partSize: number;
+  concurrency: number;
+  file: string;
+  key: string;
+}
+
+const [stage, raw] = process.argv.slice(2);
+const o = JSON.parse(raw ?? '{}') as StageOptions;
+const MTIME = new Date('2026-01-01T00:00:00Z');
+
+async function writeArchive(entries: PackableEntry[], path: string): Promise<number> {
+  const out = createWriteStream(path, { highWaterMark: 1 << 20 });
+  let bytes = 0;
+  for await (const chunk of packArchive(entries, MTIME)) {
+    bytes += chunk.length;
+    if (!out.write(chunk)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return bytes;
+}
+
+async function attachmentEntries(): Promise<PackableEntry[]> {
+  const source = directoryAttachmentSource(o.attachmentsDir);
+  return (await source.list()).map((a) => ({ name: a.path, size: a.size, open: () => source.openAttachment(a) }));
+}
+
+async function run(): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  switch (stage) {
+    case 'deliver': {
+      const report = await deliverSnapshot({
+        roleArn: o.roleArn,
+        externalId: 'ion-bench',
+        bucket: o.bucket,
+        region: 'us-east-1',
+        tenant: 'bench',
+        jobId: 'job-1',
+        tables: directoryTableSource(o.tablesDir),
+        attachments: directoryAttachmentSource(o.attachmentsDir),
+        snapshotTime: MTIME,
+        partSize: o.partSize,
+        concurrency: o.concurrency,
+        endpointUrl: o.endpointUrl,
+      });
+      return { seconds: (performance.now() - started) / 1000, sourceBytes: report.sourceBytes, deliveredBytes: report.deliveredBytes };
+    }
+    case 'floor': {
+      // The same work as a delivery without S3: tables compress while attachments pack, then tables pack.
+      const snapshot = await directoryTableSource(o.tablesDir).open();
+      const spool = await createSpool();
+      try {
+        const tables = prepareTables(snapshot, spool);
+        const attachments = await attachmentEntries();
+        await writeArchive(attachments, devNull);
+        const prepared = await tables;
+        const plan = planArchives('tables', prepared.map((t) => ({ name: t.name, size: t.size, open: () => t.open() })), { tenant: 'bench', jobId: 'job-1', maxArchiveSize: 5 * 2 ** 30 });
+        for (const archive of plan.archives) await writeArchive([...archive.entries], devNull);
+      } finally {
+        await spool.remove();
+      }
+      return { seconds: (performance.now() - started) / 1000 };
+    }
+    case 'pack': {
+      const bytes = await writeArchive(await attachmentEntries(), o.file);
+      return { seconds: (performance.now() - started) / 1000, bytes };
+    }
+    case 'upload': {
+      const client = createS3Client({ region: 'us-east-1', endpointUrl: o.endpointUrl, expectedBucketOwner: undefined });
+      const { size } = await import('node:fs/promises').then((fs) => fs.stat(o.file));
+      await uploadArchive({
+        client,
+        bucket: o.bucket,
+        key: o.key,
+        body: createReadStream(o.file, { highWaterMark: 1 << 20 }),
+        size,
+        partSize: o.partSize,
+        concurrency: o.concurrency,
+      });
+      client.destroy();
+      return { seconds: (performance.now() - started) / 1000, bytes: size };
+    }
+    default:
+      throw new Error(`unknown stage ${stage}`);
+  }
+}
+
+const result = await run();
+process.stdout.write(`${JSON.stringify({ ...result, peakRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);

@@ -1,0 +1,175 @@
+/**
+ * Delivery benchmark: `npm run bench:delivery -- [size]` (default 1GiB; e.g. 4GiB, 64MiB).
+ *
+ * Generates a synthetic snapshot of about `size` bytes (70% CSV tables, 30% attachments),
+ * starts the local emulator, and prints, from one run:
+ *   - end to end: MiB/s of source data through deliverSnapshot, and its peak RSS;
+ *   - the upload stage alone (uploadArchive on one archive file) against boto3's managed
+ *     transfer (upload_fileobj) of the same file, same part size, concurrency and endpoint;
+ *   - the whole pipeline against its floor: compressing and packing the same snapshot to
+ *     the null device with no upload.
+ * Each stage runs in its own process so peak RSS is the stage's own. The last line is the
+ * figures as one JSON object.
+ */
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, openSync, writeSync, closeSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createS3Client } from '../aws/clients.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, formatBytes, parseSize } from '../delivery/index.js';
+import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, pythonExecutable, startEmulator } from '../test/emulator/emulator.js';
+
+const run = promisify(execFile);
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const MiB = 2 ** 20;
+/** Share of the snapshot that is CSV tables; the rest is attachments. */
+const TABLE_SHARE = 0.7;
+/** A table is at most this large, so a big snapshot has many tables to compress in parallel. */
+const MAX_TABLE_BYTES = 64 * MiB;
+/** Attachment files up to this size. */
+const MAX_ATTACHMENT_BYTES = 8 * MiB;
+const BUCKET = 'ion-dest-bench';
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 8 MiB of varied CSV rows (ids, serials, words, timestamps, free text), reused as a block. */
+function csvBlock(): Buffer {
+  const r = prng(42);
+  const words = ['torque', 'bracket', 'inspection', 'passed', 'failed', 'rework', 'anodize', 'weld', 'fixture', 'lot', 'serial', 'calibration'];
+  const lines: string[] = [];
+  let bytes = 0;
+  for (let i = 0; bytes < 8 * MiB; i++) {
+    const w = () => words[Math.floor(r() * words.length)];
+    const line = `${i + 1},${Math.floor(r() * 1e9).toString(36)}-${Math.floor(r() * 1e6)},PN-${Math.floor(r() * 99999)},${w()},"${w()} ${w()} ${w()}",${(r() * 1000).toFixed(3)},2026-0${1 + Math.floor(r() * 9)}-${10 + Math.floor(r() * 18)}T${10 + Math.floor(r() * 13)}:${10 + Math.floor(r() * 49)}:00Z\n`;
+    lines.push(line);
+    bytes += line.length;
+  }
+  return Buffer.from(lines.join(''));
+}
+
+function writeRepeated(path: string, block: Buffer, size: number): void {
+  const fd = openSync(path, 'w');
+  let left = size;
+  while (left > 0) {
+    const n = Math.min(left, block.length);
+    writeSync(fd, block, 0, n);
+    left -= n;
+  }
+  closeSync(fd);
+}
+
+function generateSnapshot(root: string, size: number): { tablesDir: string; attachmentsDir: string; tables: number; attachments: number } {
+  const tablesDir = join(root, 'tables');
+  const attachmentsDir = join(root, 'attachments');
+  mkdirSync(tablesDir, { recursive: true });
+  const csv = csvBlock();
+  const header = Buffer.from('id,serial,part_number,status,note,value,created_at\n');
+  const tableBytes = Math.floor(size * TABLE_SHARE);
+  const tables = Math.max(4, Math.ceil(tableBytes / MAX_TABLE_BYTES));
+  for (let i = 0; i < tables; i++) {
+    writeRepeated(join(tablesDir, `table_${String(i).padStart(3, '0')}.csv`), Buffer.concat([header, csv]), Math.floor(tableBytes / tables));
+  }
+  const random = prng(7);
+  const noise = Buffer.alloc(MAX_ATTACHMENT_BYTES);
+  for (let i = 0; i < noise.length; i += 4) noise.writeUInt32LE(Math.floor(random() * 2 ** 32), i);
+  let left = size - tableBytes;
+  let attachments = 0;
+  while (left > 0) {
+    const n = Math.min(left, Math.max(4096, Math.floor(random() * MAX_ATTACHMENT_BYTES)));
+    const dir = join(attachmentsDir, `folder-${attachments % 10}`);
+    mkdirSync(dir, { recursive: true });
+    // Offset the noise per file so no two attachments are identical.
+    writeRepeated(join(dir, `attachment-${attachments}.bin`), Buffer.concat([noise.subarray(attachments % 4096), noise.subarray(0, attachments % 4096)]), n);
+    left -= n;
+    attachments += 1;
+  }
+  return { tablesDir, attachmentsDir, tables, attachments };
+}
+
+async function stage(name: string, options: Record<string, unknown>): Promise<{ seconds: number; peakRssBytes: number; [k: string]: number }> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(HERE, 'bench-stage.ts'), name, JSON.stringify(options)], {
+    env: { ...process.env, AWS_ACCESS_KEY_ID: EMULATOR_ROOT_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: EMULATOR_ROOT_CREDENTIALS.secretAccessKey, AWS_REGION: 'us-east-1' },
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout.trim().split('\n').at(-1) as string);
+}
+
+async function main(): Promise<void> {
+  const size = parseSize(process.argv[2] ?? '1GiB', 'size');
+  const work = mkdtempSync(join(tmpdir(), 'ion-dest-bench-'));
+  const emulator = await startEmulator();
+  try {
+    const snap = generateSnapshot(join(work, 'snapshot'), size);
+    const s3 = createS3Client({ region: 'us-east-1', endpointUrl: emulator.url, credentials: EMULATOR_ROOT_CREDENTIALS, expectedBucketOwner: undefined });
+    await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    s3.destroy();
+    const common = {
+      tablesDir: snap.tablesDir,
+      attachmentsDir: snap.attachmentsDir,
+      endpointUrl: emulator.url,
+      bucket: BUCKET,
+      roleArn: `arn:aws:iam::${EMULATOR_DEFAULT_ACCOUNT}:role/ion-bench`,
+      partSize: DEFAULT_PART_SIZE,
+      concurrency: DEFAULT_CONCURRENCY,
+      file: join(work, 'attachments.tar'),
+      key: 'bench/upload-stage/ion-dest.tar',
+    };
+    process.stdout.write(`snapshot: ${formatBytes(size)} (${snap.tables} CSV tables, ${snap.attachments} attachments)\n`);
+
+    const deliver = await stage('deliver', common);
+    await emulator.reset();
+    const s3b = createS3Client({ region: 'us-east-1', endpointUrl: emulator.url, credentials: EMULATOR_ROOT_CREDENTIALS, expectedBucketOwner: undefined });
+    await s3b.send(new CreateBucketCommand({ Bucket: BUCKET }));
+    s3b.destroy();
+    const floor = await stage('floor', common);
+    const packed = await stage('pack', common);
+    const node = await stage('upload', common);
+    const { stdout } = await run(pythonExecutable(), [
+      join(HERE, 'upload_boto3.py'), emulator.url, BUCKET, 'bench/upload-stage/boto3.tar', common.file, String(common.partSize), String(common.concurrency),
+    ]);
+    const boto3 = JSON.parse(stdout.trim()) as { seconds: number; bytes: number };
+
+    const mibps = (bytes: number, seconds: number) => bytes / MiB / seconds;
+    const figures = {
+      sizeBytes: size,
+      endToEndMiBps: mibps(deliver.sourceBytes as number, deliver.seconds),
+      endToEndSeconds: deliver.seconds,
+      peakRssMiB: deliver.peakRssBytes / MiB,
+      floorMiBps: mibps(deliver.sourceBytes as number, floor.seconds),
+      floorPeakRssMiB: floor.peakRssBytes / MiB,
+      pipelineToFloorRatio: floor.seconds / deliver.seconds,
+      uploadStageBytes: packed.bytes,
+      uploadStageMiBps: mibps(node.bytes as number, node.seconds),
+      uploadStagePeakRssMiB: node.peakRssBytes / MiB,
+      boto3MiBps: mibps(boto3.bytes, boto3.seconds),
+      uploadToBoto3Ratio: boto3.seconds / node.seconds,
+      partSizeMiB: common.partSize / MiB,
+      concurrency: common.concurrency,
+    };
+    const f = (n: number, d = 1) => n.toFixed(d);
+    process.stdout.write(
+      [
+        `end to end: ${f(figures.endToEndMiBps)} MiB/s (${f(deliver.seconds)} s), peak RSS ${f(figures.peakRssMiB, 0)} MiB`,
+        `upload stage (${formatBytes(packed.bytes as number)} archive, ${figures.partSizeMiB} MiB parts, concurrency ${figures.concurrency}): ion-dest ${f(figures.uploadStageMiBps)} MiB/s, boto3 upload_fileobj ${f(figures.boto3MiBps)} MiB/s, ratio ${f(figures.uploadToBoto3Ratio, 2)} (target >= 1.0)`,
+        `pipeline vs floor (compress + pack to ${'the null device'}, no upload: ${f(figures.floorMiBps)} MiB/s): ratio ${f(figures.pipelineToFloorRatio, 2)} (target >= 0.8)`,
+        JSON.stringify(figures),
+      ].join('\n') + '\n',
+    );
+  } finally {
+    await emulator.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

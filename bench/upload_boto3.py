@@ -1,0 +1,41 @@
+"""Upload one file with boto3's managed transfer (upload_fileobj), for the delivery benchmark.
+
+Usage: python3 upload_boto3.py ENDPOINT BUCKET KEY FILE PART_SIZE CONCURRENCY
+Prints {"seconds": S, "bytes": N} on stdout. Same part size, concurrency, endpoint and
+checksum algorithm (CRC32) as the Node side, so the two numbers compare the clients.
+"""
+import json
+import os
+import sys
+import time
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+
+
+def main() -> None:
+    endpoint, bucket, key, path, part_size, concurrency = sys.argv[1:7]
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(s3={"addressing_style": "path"}, max_pool_connections=int(concurrency) + 2),
+    )
+    config = TransferConfig(
+        multipart_threshold=int(part_size),
+        multipart_chunksize=int(part_size),
+        max_concurrency=int(concurrency),
+        use_threads=True,
+    )
+    started = time.perf_counter()
+    with open(path, "rb") as f:
+        client.upload_fileobj(f, bucket, key, ExtraArgs={"ChecksumAlgorithm": "CRC32"}, Config=config)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "bytes": os.path.getsize(path)}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+import type { CommandModule } from 'yargs';
+import { assertNoProblems, validateAccountId } from '../../policy/index.js';
+import { renderChecklist, renderJson } from '../../verifier/report.js';
+import { DEFAULT_FLEET_CONCURRENCY, readFleetFile, renderFleetSummary, verifyFleet } from '../../verifier/fleet.js';
+import type { VerificationReport, VerifyOptions } from '../../verifier/types.js';
+import { validateVerifyOptions } from '../../verifier/validate-options.js';
+import { verifyDestination } from '../../verifier/verify-destination.js';
+import { EXIT_FAILED, commandOutcome } from '../exit-codes.js';
+import { pickOptions } from '../options.js';
+
+interface VerifyArgs {
+  'role-arn'?: string;
+  'external-id'?: string;
+  bucket?: string;
+  region?: string;
+  tenant?: string;
+  json: boolean;
+  'endpoint-url'?: string;
+  profile?: string;
+  'expected-bucket-owner'?: string;
+  probes: boolean;
+  'session-duration'?: number;
+  fleet?: string;
+  concurrency: number;
+}
+
+const DESTINATION_FLAGS = ['role-arn', 'external-id', 'bucket', 'region', 'tenant', 'expected-bucket-owner'] as const;
+
+/** Colour only when a person is watching: a TTY, and NO_COLOR unset. @see https://no-color.org */
+function useColour(): boolean {
+  return process.stdout.isTTY === true && !process.env.NO_COLOR;
+}
+
+function title(report: VerificationReport): string {
+  const d = report.destination;
+  return `Verifying s3://${d.bucket}/${d.tenant}/ (${d.region}, owner ${d.expectedBucketOwner}) through ${d.roleArn}`;
+}
+
+function requireFlags(args: VerifyArgs): void {
+  assertNoProblems(
+    (['role-arn', 'external-id', 'bucket', 'region', 'tenant'] as const).map((flag) =>
+      args[flag] === undefined || args[flag] === '' ? { field: `--${flag}`, value: '', rule: `--${flag} is required (or use --fleet FILE)` } : undefined,
+    ),
+  );
+}
+
+async function verifyOne(args: VerifyArgs): Promise<void> {
+  requireFlags(args);
+  const options: VerifyOptions = {
+    roleArn: args['role-arn'] as string,
+    externalId: args['external-id'] as string,
+    bucket: args.bucket as string,
+    region: args.region as string,
+    tenant: args.tenant as string,
+    noProbes: !args.probes,
+    ...(args['expected-bucket-owner'] !== undefined ? { expectedBucketOwner: args['expected-bucket-owner'] } : {}),
+    ...(args['endpoint-url'] !== undefined ? { endpointUrl: args['endpoint-url'] } : {}),
+    ...(args.profile !== undefined ? { profile: args.profile } : {}),
+    ...(args['session-duration'] !== undefined ? { sessionDurationSeconds: args['session-duration'] } : {}),
+  };
+  validateVerifyOptions(options);
+  const report = await verifyDestination(options);
+  process.stdout.write(args.json ? renderJson(report) : renderChecklist(title(report), report, { colour: useColour() }));
+  if (!report.ok) commandOutcome.exitCode = EXIT_FAILED;
+}
+
+async function verifyMany(args: VerifyArgs): Promise<void> {
+  const given = DESTINATION_FLAGS.filter((flag) => args[flag] !== undefined);
+  assertNoProblems([
+    ...given.map((flag) => ({ field: `--${flag}`, value: String(args[flag]), rule: `--${flag} belongs in the fleet file, not beside --fleet` })),
+    Number.isInteger(args.concurrency) && args.concurrency >= 1 && args.concurrency <= 64
+      ? undefined
+      : { field: '--concurrency', value: String(args.concurrency), rule: 'a concurrency is a whole number from 1 to 64' },
+  ]);
+  const destinations = await readFleetFile(args.fleet as string);
+  const common = {
+    noProbes: !args.probes,
+    ...(args['endpoint-url'] !== undefined ? { endpointUrl: args['endpoint-url'] } : {}),
+    ...(args.profile !== undefined ? { profile: args.profile } : {}),
+    ...(args['session-duration'] !== undefined ? { sessionDurationSeconds: args['session-duration'] } : {}),
+  };
+  // Fail on bad common options (endpoint, duration) before any AWS call.
+  for (const d of destinations.slice(0, 1)) validateVerifyOptions({ ...common, ...d });
+  const reports = await verifyFleet(destinations, common, args.concurrency, (report) => {
+    if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  });
+  if (!args.json) process.stdout.write(renderFleetSummary(reports));
+  if (reports.some((r) => !r.ok)) commandOutcome.exitCode = EXIT_FAILED;
+}
+
+/** `ion-dest verify`: First Resonance proves a customer destination works (or a fleet of them). */
+export const verifyCommand: CommandModule<object, VerifyArgs> = {
+  command: 'verify',
+  describe: 'Prove a customer destination works: assume the role, probe the external ID, rehearse every S3 call',
+  builder: (y) =>
+    y
+      .options(pickOptions(['role-arn', 'external-id', 'bucket', 'region', 'tenant', 'json', 'endpoint-url', 'profile']))
+      .option('expected-bucket-owner', { type: 'string', describe: 'Account that must own the bucket (default: the account in --role-arn)' })
+      .option('probes', {
+        type: 'boolean',
+        default: true,
+        describe: 'Send the calls the role must refuse (external ID and least-privilege probes); --no-probes skips them',
+      })
+      .option('session-duration', { type: 'number', describe: 'Role session length to ask for, in seconds (default 3600, as the delivery)' })
+      .option('fleet', { type: 'string', describe: 'Verify every destination in this CSV or JSON file instead' })
+      .option('concurrency', { type: 'number', default: DEFAULT_FLEET_CONCURRENCY, describe: 'Destinations verified at once with --fleet' })
+      .example('$0 verify --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme', '')
+      .example('$0 verify --fleet destinations.csv --json', '') as never,
+  handler: async (args) => {
+    if (args['expected-bucket-owner'] !== undefined) {
+      assertNoProblems([validateAccountId(args['expected-bucket-owner'], '--expected-bucket-owner')]);
+    }
+    await (args.fleet !== undefined ? verifyMany(args) : verifyOne(args));
+  },
+};

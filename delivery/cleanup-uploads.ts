@@ -1,0 +1,149 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../aws/clients.js';
+import { IonDestError } from '../errors/index.js';
+import {
+  assertNoProblems,
+  parseRoleArn,
+  validateAccountId,
+  validateBucketName,
+  validateExternalId,
+  validateRegion,
+  validateTenant,
+} from '../policy/index.js';
+import { toIonDestError } from './aws-errors.js';
+import { createDeliveryCredentials } from './delivery-credentials.js';
+import { tenantPrefix } from './object-keys.js';
+
+/** By default only uploads older than a day are aborted, so a delivery running right now is left alone. */
+export const DEFAULT_CLEANUP_AGE_MS = 24 * 3_600_000;
+
+export interface CleanupUploadsOptions {
+  roleArn: string;
+  externalId: string;
+  bucket: string;
+  region: string;
+  tenant: string;
+  /** Abort only uploads initiated at least this long ago (default 24 h). */
+  olderThanMs?: number;
+  /** List what would be aborted, abort nothing. */
+  dryRun?: boolean;
+  endpointUrl?: string;
+  profile?: string;
+  /** Source credentials for AssumeRole, instead of the standard chain or `profile`. */
+  sourceCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  expectedBucketOwner?: string;
+  now?: Date;
+}
+
+export interface StaleUpload {
+  key: string;
+  uploadId: string;
+  initiated: string | undefined;
+}
+
+export interface CleanupReport {
+  bucket: string;
+  prefix: string;
+  olderThanSeconds: number;
+  dryRun: boolean;
+  /** Uploads aborted (or, in a dry run, that would be). */
+  aborted: StaleUpload[];
+  /** Incomplete uploads under the prefix left alone because they are younger than the cut-off. */
+  kept: StaleUpload[];
+}
+
+/**
+ * `cleanup`: list incomplete multipart uploads under `<tenant>/` (never wider) and abort
+ * those older than the cut-off, for deliveries that crashed before they could abort their
+ * own. A bucket lifecycle rule with AbortIncompleteMultipartUpload does the same on the
+ * customer's side.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpu-abort-incomplete-mpu-lifecycle-config.html
+ */
+export async function cleanupUploads(options: CleanupUploadsOptions): Promise<CleanupReport> {
+  const role = parseRoleArn(options.roleArn);
+  assertNoProblems([
+    role ? undefined : { field: 'role ARN', value: options.roleArn, rule: 'a role ARN has the form arn:<partition>:iam::<12-digit account>:role/<name>' },
+    validateExternalId(options.externalId),
+    validateBucketName(options.bucket),
+    validateRegion(options.region),
+    validateTenant(options.tenant),
+    options.expectedBucketOwner === undefined ? undefined : validateAccountId(options.expectedBucketOwner, 'expected bucket owner'),
+  ]);
+  const olderThanMs = options.olderThanMs ?? DEFAULT_CLEANUP_AGE_MS;
+  const cutoff = (options.now ?? new Date()).getTime() - olderThanMs;
+  const prefix = tenantPrefix(options.tenant);
+  const credentials = createDeliveryCredentials({
+    roleArn: options.roleArn,
+    externalId: options.externalId,
+    sessionName: `ion-dest-cleanup-${options.tenant}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64),
+    region: options.region,
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.sourceCredentials ? { sourceCredentials: options.sourceCredentials } : {}),
+  });
+  await credentials();
+  const client = createS3Client({
+    region: options.region,
+    credentials,
+    expectedBucketOwner: options.expectedBucketOwner ?? role?.accountId,
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+  });
+  try {
+    const uploads = await listUploads(client, options.bucket, prefix);
+    const stale = uploads.filter((u) => u.initiated === undefined || Date.parse(u.initiated) <= cutoff);
+    const kept = uploads.filter((u) => !stale.includes(u));
+    const failed: string[] = [];
+    if (!options.dryRun) {
+      for (const u of stale) {
+        await client
+          .send(new AbortMultipartUploadCommand({ Bucket: options.bucket, Key: u.key, UploadId: u.uploadId }))
+          .catch((error: unknown) => {
+            if ((error as { name?: string }).name === 'NoSuchUpload') return;
+            const mapped = toIonDestError(error, { operation: 'AbortMultipartUpload', bucket: options.bucket, key: u.key });
+            failed.push(`${u.key} (upload ${u.uploadId}): ${mapped.message}`);
+          });
+      }
+    }
+    if (failed.length > 0) {
+      throw new IonDestError('STALE_UPLOADS_REMAIN', `Could not abort ${failed.length} upload(s):\n${failed.join('\n')}`, {
+        source: 'destination',
+      });
+    }
+    return { bucket: options.bucket, prefix, olderThanSeconds: olderThanMs / 1000, dryRun: options.dryRun ?? false, aborted: stale, kept };
+  } finally {
+    client.destroy();
+  }
+}
+
+async function listUploads(client: S3Client, bucket: string, prefix: string): Promise<StaleUpload[]> {
+  const found: StaleUpload[] = [];
+  let keyMarker: string | undefined;
+  let uploadIdMarker: string | undefined;
+  for (;;) {
+    const page = await client
+      .send(
+        new ListMultipartUploadsCommand({
+          Bucket: bucket,
+          Prefix: prefix,
+          ...(keyMarker ? { KeyMarker: keyMarker } : {}),
+          ...(uploadIdMarker ? { UploadIdMarker: uploadIdMarker } : {}),
+        }),
+      )
+      .catch((error: unknown) => {
+        throw toIonDestError(error, { operation: 'ListMultipartUploads', bucket });
+      });
+    for (const u of page.Uploads ?? []) {
+      // Belt and braces: never act outside the tenant prefix, whatever the endpoint returns.
+      if (u.Key?.startsWith(prefix) && u.UploadId) {
+        found.push({ key: u.Key, uploadId: u.UploadId, initiated: u.Initiated?.toISOString() });
+      }
+    }
+    if (!page.IsTruncated) return found;
+    keyMarker = page.NextKeyMarker;
+    uploadIdMarker = page.NextUploadIdMarker;
+    if (!keyMarker && !uploadIdMarker) return found;
+  }
+}

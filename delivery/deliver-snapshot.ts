@@ -1,0 +1,341 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../aws/clients.js';
+import { IonDestError, isIonDestError, type InputProblem } from '../errors/index.js';
+import {
+  assertNoProblems,
+  parseRoleArn,
+  validateAccountId,
+  validateBucketName,
+  validateExternalId,
+  validateJobId,
+  validateRegion,
+  validateRegionInPartition,
+  validateTenant,
+} from '../policy/index.js';
+import { DEFAULT_GZIP_LEVEL, prepareTables, type PreparedTable } from './compress-table.js';
+import { createDeliveryCredentials, deliverySessionName } from './delivery-credentials.js';
+import { assertSafeAttachmentPath, assertSafeTableName, assertUniqueNames } from './entry-names.js';
+import { buildManifest } from './manifest.js';
+import { deliveryPrefix, manifestKey, type ArchiveKind } from './object-keys.js';
+import { packArchive, type PackableEntry } from './pack-archive.js';
+import { formatBytes } from './parse-size.js';
+import { DEFAULT_MAX_ARCHIVE_SIZE, planArchives, type ArchivePlan } from './plan-archives.js';
+import type { ProgressListener } from './progress.js';
+import type { DeliveredObject, DeliveryReport } from './report.js';
+import type { AttachmentSource, TableSnapshot, TableSource } from './sources/types.js';
+import { createSpool } from './spool.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MAX_PART_SIZE, MIN_PART_SIZE, uploadArchive } from './upload-archive.js';
+
+/** The smallest archive limit accepted: room for a header and a little data. */
+export const MIN_MAX_ARCHIVE_SIZE = 4096;
+/** More parts in flight than this gain nothing and cost memory (concurrency × part size). */
+const MAX_CONCURRENCY = 64;
+
+export interface DeliverSnapshotOptions {
+  /** The customer's delivery role (its account owns the bucket unless `expectedBucketOwner` says otherwise). */
+  roleArn: string;
+  externalId: string;
+  bucket: string;
+  region: string;
+  /** Tenant (schema) prefix; with the job ID, the only prefix written under. */
+  tenant: string;
+  jobId: string;
+  tables: TableSource;
+  attachments: AttachmentSource;
+  /** mtime of every tar entry (default: now, to the second). The same snapshot and time give the same bytes. */
+  snapshotTime?: Date;
+  /** Split an archive kind into parts above this many bytes (default 5 GiB). */
+  maxArchiveSize?: number;
+  /** Multipart part size (default 16 MiB; grown to stay within 10,000 parts). */
+  partSize?: number;
+  /** Parts uploaded at once (default 4). */
+  concurrency?: number;
+  /** gzip level for plain CSV tables (default 1; see compress-table.ts). */
+  gzipLevel?: number;
+  /** Tables compressed at once (default: the machine's parallelism). */
+  compressConcurrency?: number;
+  /** Write `manifest_<job-id>.json` after the archives. */
+  manifest?: boolean;
+  endpointUrl?: string;
+  /** Profile for the source credentials (AssumeRole caller); the standard chain otherwise. */
+  profile?: string;
+  /** Source credentials for AssumeRole, instead of the standard chain or `profile`. */
+  sourceCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Account that must own the bucket (default: the role ARN's account). */
+  expectedBucketOwner?: string;
+  sessionDurationSeconds?: number;
+  /** SDK attempts per request (default 8). */
+  maxAttempts?: number;
+  onProgress?: ProgressListener;
+}
+
+/** Check every option before any AWS call; throws one INVALID_INPUT listing every problem. */
+export function validateDeliveryOptions(o: DeliverSnapshotOptions): void {
+  const role = parseRoleArn(o.roleArn);
+  const problems: (InputProblem | undefined)[] = [
+    role ? undefined : { field: 'role ARN', value: o.roleArn, rule: 'a role ARN has the form arn:<partition>:iam::<12-digit account>:role/<name>' },
+    validateExternalId(o.externalId),
+    validateBucketName(o.bucket),
+    validateRegion(o.region),
+    role ? validateRegionInPartition(o.region, role.partition) : undefined,
+    validateTenant(o.tenant),
+    validateJobId(o.jobId),
+    o.expectedBucketOwner === undefined ? undefined : validateAccountId(o.expectedBucketOwner, 'expected bucket owner'),
+    integerIn('max archive size', o.maxArchiveSize, MIN_MAX_ARCHIVE_SIZE, Number.MAX_SAFE_INTEGER, `at least ${MIN_MAX_ARCHIVE_SIZE} bytes`),
+    integerIn('part size', o.partSize, MIN_PART_SIZE, MAX_PART_SIZE, 'S3 parts are 5 MiB to 5 GiB'),
+    integerIn('concurrency', o.concurrency, 1, MAX_CONCURRENCY, `a whole number from 1 to ${MAX_CONCURRENCY}`),
+    integerIn('gzip level', o.gzipLevel, 1, 9, 'a whole number from 1 (fastest) to 9 (smallest)'),
+    integerIn('compress concurrency', o.compressConcurrency, 1, MAX_CONCURRENCY, `a whole number from 1 to ${MAX_CONCURRENCY}`),
+    integerIn('max attempts', o.maxAttempts, 1, 20, 'a whole number from 1 to 20'),
+    integerIn('session duration', o.sessionDurationSeconds, 900, 43_200, 'STS sessions last 900 to 43200 seconds'),
+    o.snapshotTime !== undefined && Number.isNaN(o.snapshotTime.getTime())
+      ? { field: 'snapshot time', value: String(o.snapshotTime), rule: 'a snapshot time is a valid date' }
+      : undefined,
+  ];
+  assertNoProblems(problems);
+}
+
+function integerIn(field: string, value: number | undefined, min: number, max: number, rule: string): InputProblem | undefined {
+  if (value === undefined) return undefined;
+  return Number.isInteger(value) && value >= min && value <= max ? undefined : { field, value: String(value), rule };
+}
+
+/**
+ * Deliver one snapshot into the customer's bucket: the attachments archive(s), the tables
+ * archive(s) and, when asked, the manifest, all under `<tenant>/<job-id>/` in the layout
+ * of the setup guide. Tables are compressed (in parallel, into a temporary spool) while the
+ * attachments upload; every archive streams from its sources into a multipart upload.
+ * The spool is removed and the table snapshot closed whatever happens.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
+ */
+export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<DeliveryReport> {
+  validateDeliveryOptions(options);
+  const startedAt = new Date();
+  const emit: ProgressListener = options.onProgress ?? (() => {});
+  const snapshotTime = new Date(Math.floor((options.snapshotTime ?? startedAt).getTime() / 1000) * 1000);
+  const maxArchiveSize = options.maxArchiveSize ?? DEFAULT_MAX_ARCHIVE_SIZE;
+  const { tenant, jobId, bucket } = options;
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    emit({ type: 'warning', message });
+  };
+
+  let sessions = 0;
+  const credentials = createDeliveryCredentials({
+    roleArn: options.roleArn,
+    externalId: options.externalId,
+    sessionName: deliverySessionName(tenant, jobId),
+    region: options.region,
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.sourceCredentials ? { sourceCredentials: options.sourceCredentials } : {}),
+    ...(options.sessionDurationSeconds ? { durationSeconds: options.sessionDurationSeconds } : {}),
+    onSession: ({ number, expiration }) => {
+      sessions = number;
+      emit({ type: 'session', number, expiration: expiration.toISOString() });
+    },
+  });
+  // Assume the role first: a wrong role or external ID fails before any source is read.
+  await credentials();
+  const client = createS3Client({
+    region: options.region,
+    credentials,
+    expectedBucketOwner: options.expectedBucketOwner ?? parseRoleArn(options.roleArn)?.accountId,
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  });
+
+  const objects: DeliveredObject[] = [];
+  const deliver = async (archive: ArchivePlan<PackableEntry>) => {
+    objects.push(await deliverArchive(client, bucket, archive, snapshotTime, options, emit));
+  };
+
+  const snapshot = await openTables(options.tables);
+  const spool = await createSpool();
+  try {
+    const attachmentRefs = await listAttachments(options.attachments);
+    const attachmentEntries: PackableEntry[] = attachmentRefs.map((a) => {
+      assertSafeAttachmentPath(a.path, options.attachments.description);
+      return { name: a.path, size: a.size, open: () => options.attachments.openAttachment(a) };
+    });
+    assertUniqueNames('attachment', attachmentEntries.map((e) => e.name));
+    for (const t of snapshot.tables) assertSafeTableName(t.name, options.tables.description);
+    assertUniqueNames('table', snapshot.tables.map((t) => t.name));
+
+    const attachmentsPlan = plan('attachments', attachmentEntries, { tenant, jobId, maxArchiveSize }, emit, warn);
+
+    const stopTables = new AbortController();
+    let ready = 0;
+    const tablesPrepared = prepareTables(snapshot, spool, {
+      gzipLevel: options.gzipLevel ?? DEFAULT_GZIP_LEVEL,
+      ...(options.compressConcurrency ? { concurrency: options.compressConcurrency } : {}),
+      signal: stopTables.signal,
+      onTableReady: (t) => {
+        ready += 1;
+        emit({ type: 'table-ready', table: t.name, size: t.size, compressed: t.compressed, ready, total: snapshot.tables.length });
+      },
+    });
+    // Handled below; this keeps a failure while the attachments upload from going unhandled.
+    tablesPrepared.catch(() => {});
+
+    try {
+      for (const archive of attachmentsPlan) await deliver(archive);
+    } catch (error) {
+      stopTables.abort();
+      await tablesPrepared.catch(() => {});
+      throw error;
+    }
+    const prepared = await tablesPrepared;
+    const tablesPlan = plan('tables', prepared.map(tableEntry), { tenant, jobId, maxArchiveSize }, emit, warn);
+    for (const archive of tablesPlan) await deliver(archive);
+
+    const sourceBytes =
+      attachmentEntries.reduce((sum, e) => sum + e.size, 0) + prepared.reduce((sum, t) => sum + t.sourceBytes, 0);
+    if (options.manifest) {
+      objects.push(await deliverManifest(client, options, snapshotTime, objects, emit));
+    }
+    const finishedAt = new Date();
+    return {
+      bucket,
+      region: options.region,
+      tenant,
+      jobId,
+      prefix: deliveryPrefix(tenant, jobId),
+      snapshotTime: snapshotTime.toISOString(),
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+      tables: prepared.length,
+      attachments: attachmentEntries.length,
+      sourceBytes,
+      deliveredBytes: objects.reduce((sum, o) => sum + o.size, 0),
+      objects,
+      sessions,
+      warnings,
+    };
+  } finally {
+    await spool.remove();
+    await snapshot.close();
+    client.destroy();
+  }
+}
+
+function tableEntry(t: PreparedTable): PackableEntry {
+  return { name: t.name, size: t.size, open: () => t.open() };
+}
+
+function plan(
+  kind: ArchiveKind,
+  entries: PackableEntry[],
+  options: { tenant: string; jobId: string; maxArchiveSize: number },
+  emit: ProgressListener,
+  warn: (message: string) => void,
+): ArchivePlan<PackableEntry>[] {
+  const { archives, oversized } = planArchives(kind, entries, options);
+  for (const e of oversized) {
+    warn(
+      `${kind} entry ${JSON.stringify(e.name)} (${formatBytes(e.size)}) is larger than the archive limit of ${formatBytes(options.maxArchiveSize)}; it gets an archive of its own.`,
+    );
+  }
+  emit({ type: 'plan', kind, archives: archives.map((a) => ({ key: a.key, size: a.size, entries: a.entries.length })) });
+  return archives;
+}
+
+async function deliverArchive(
+  client: S3Client,
+  bucket: string,
+  archive: ArchivePlan<PackableEntry>,
+  snapshotTime: Date,
+  options: DeliverSnapshotOptions,
+  emit: ProgressListener,
+): Promise<DeliveredObject> {
+  const started = Date.now();
+  const partSize = options.partSize ?? DEFAULT_PART_SIZE;
+  emit({ type: 'archive-start', key: archive.key, kind: archive.kind, size: archive.size, partSize });
+  const uploaded = await uploadArchive({
+    client,
+    bucket,
+    key: archive.key,
+    body: packArchive(archive.entries, snapshotTime),
+    size: archive.size,
+    partSize,
+    concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+    onProgress: (n) => emit({ type: 'archive-progress', key: archive.key, uploaded: n, size: archive.size }),
+  });
+  emit({ type: 'archive-done', key: archive.key, size: archive.size, checksum: uploaded.checksum, seconds: (Date.now() - started) / 1000 });
+  return {
+    key: archive.key,
+    kind: archive.kind,
+    ...(archive.part !== undefined ? { part: archive.part } : {}),
+    partCount: archive.partCount,
+    size: archive.size,
+    checksumAlgorithm: uploaded.checksumAlgorithm,
+    checksumType: uploaded.checksumType,
+    checksum: uploaded.checksum,
+    entries: archive.entries.length,
+    uploadParts: uploaded.partCount,
+    uploadPartSize: uploaded.partSize,
+  };
+}
+
+async function deliverManifest(
+  client: S3Client,
+  options: DeliverSnapshotOptions,
+  snapshotTime: Date,
+  objects: readonly DeliveredObject[],
+  emit: ProgressListener,
+): Promise<DeliveredObject> {
+  const key = manifestKey(options.tenant, options.jobId);
+  const body = Buffer.from(
+    `${JSON.stringify(buildManifest({ tenant: options.tenant, jobId: options.jobId, snapshotTime, deliveredAt: new Date(), objects }), null, 2)}\n`,
+  );
+  const started = Date.now();
+  emit({ type: 'archive-start', key, kind: 'manifest', size: body.length, partSize: body.length });
+  const uploaded = await uploadArchive({
+    client,
+    bucket: options.bucket,
+    key,
+    body: (async function* () {
+      yield body;
+    })(),
+    size: body.length,
+    contentType: 'application/json',
+  });
+  emit({ type: 'archive-done', key, size: body.length, checksum: uploaded.checksum, seconds: (Date.now() - started) / 1000 });
+  return {
+    key,
+    kind: 'manifest',
+    partCount: 1,
+    size: body.length,
+    checksumAlgorithm: uploaded.checksumAlgorithm,
+    checksumType: uploaded.checksumType,
+    checksum: uploaded.checksum,
+    entries: 0,
+    uploadParts: 1,
+    uploadPartSize: uploaded.partSize,
+  };
+}
+
+async function openTables(source: TableSource): Promise<TableSnapshot> {
+  try {
+    return await source.open();
+  } catch (error) {
+    throw sourceFailure(error, `Opening the table source (${source.description}) failed`);
+  }
+}
+
+async function listAttachments(source: AttachmentSource) {
+  try {
+    return await source.list();
+  } catch (error) {
+    throw sourceFailure(error, `Listing the attachments (${source.description}) failed`);
+  }
+}
+
+function sourceFailure(error: unknown, what: string): IonDestError {
+  if (isIonDestError(error)) return error;
+  return new IonDestError('SNAPSHOT_SOURCE_INVALID', `${what}: ${(error as Error).message}`, { source: 'user', cause: error });
+}

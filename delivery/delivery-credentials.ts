@@ -1,0 +1,113 @@
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { createStsClient, type AwsClientOptions } from '../aws/clients.js';
+import { toIonDestError } from './aws-errors.js';
+
+/**
+ * Session length the delivery asks for. One hour is IAM's default MaxSessionDuration for
+ * a role, so the request is valid against any role; longer deliveries refresh.
+ * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (DurationSeconds)
+ */
+export const DEFAULT_SESSION_SECONDS = 3600;
+
+/** Refresh at the latest this long before a session expires (room for slow calls and clock skew). */
+export const MAX_REFRESH_MARGIN_MS = 5 * 60_000;
+/**
+ * …or earlier, when a session is short, once this fraction of its lifetime is left, so a
+ * short session (as an emulator may issue) is still renewed before it lapses rather than
+ * on every call.
+ */
+export const REFRESH_MARGIN_FRACTION = 0.25;
+
+/** Role session names: 2 to 64 characters of `[\w+=,.@-]`. */
+const SESSION_NAME_MAX = 64;
+
+/** How long before expiry to refresh a session of the given lifetime. */
+export function refreshMarginMs(lifetimeMs: number): number {
+  return Math.min(MAX_REFRESH_MARGIN_MS, Math.max(0, lifetimeMs) * REFRESH_MARGIN_FRACTION);
+}
+
+/** A role session name that says who and which job, within STS's rules. */
+export function deliverySessionName(tenant: string, jobId: string): string {
+  return `ion-dest-${tenant}-${jobId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, SESSION_NAME_MAX);
+}
+
+export interface DeliveryCredentialsOptions {
+  roleArn: string;
+  externalId: string;
+  sessionName: string;
+  /** Region of the STS endpoint (the bucket's). */
+  region: string;
+  endpointUrl?: string;
+  /** Named profile for the source credentials; the standard chain otherwise. */
+  profile?: string;
+  /** Source credentials to call STS with, instead of the standard chain or `profile`. */
+  sourceCredentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  durationSeconds?: number;
+  /** Observe each session as it is issued (for progress and tests). */
+  onSession?: (session: { expiration: Date; number: number }) => void;
+  /** An STS client to use instead of one built from the options (tests). */
+  stsClient?: STSClient;
+  now?: () => number;
+}
+
+/**
+ * Credentials of the customer's delivery role: AssumeRole with the external ID, renewed
+ * automatically before each session expires (see refreshMarginMs), so a delivery that
+ * outlives several sessions goes on. Concurrent callers share one renewal. The source
+ * credentials for STS come from the standard chain or `profile`.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html
+ */
+export function createDeliveryCredentials(options: DeliveryCredentialsOptions): AwsCredentialIdentityProvider {
+  const now = options.now ?? Date.now;
+  const stsOptions: AwsClientOptions = {
+    region: options.region,
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.sourceCredentials ? { credentials: options.sourceCredentials } : {}),
+  };
+  const sts = options.stsClient ?? createStsClient(stsOptions);
+  let current: { identity: AwsCredentialIdentity; refreshAt: number } | undefined;
+  let pending: Promise<AwsCredentialIdentity> | undefined;
+  let sessions = 0;
+
+  const assume = async (): Promise<AwsCredentialIdentity> => {
+    const requestedAt = now();
+    const out = await sts
+      .send(
+        new AssumeRoleCommand({
+          RoleArn: options.roleArn,
+          RoleSessionName: options.sessionName,
+          ExternalId: options.externalId,
+          DurationSeconds: options.durationSeconds ?? DEFAULT_SESSION_SECONDS,
+        }),
+      )
+      .catch((error: unknown) => {
+        throw toIonDestError(error, { operation: 'AssumeRole', roleArn: options.roleArn });
+      });
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.Expiration) {
+      throw new Error('AssumeRole returned no credentials');
+    }
+    const expiresAt = c.Expiration.getTime();
+    const identity: AwsCredentialIdentity = {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+      expiration: c.Expiration,
+    };
+    current = { identity, refreshAt: expiresAt - refreshMarginMs(expiresAt - requestedAt) };
+    sessions += 1;
+    options.onSession?.({ expiration: c.Expiration, number: sessions });
+    return identity;
+  };
+
+  return async () => {
+    if (current && now() < current.refreshAt) return current.identity;
+    pending ??= assume().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  };
+}

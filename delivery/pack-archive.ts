@@ -1,0 +1,80 @@
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
+import tar, { type Pack } from 'tar-stream';
+import { IonDestError } from '../errors/index.js';
+import type { PlannedEntry } from './plan-archives.js';
+import { buildEntryHeader } from './tar-entry.js';
+
+/** An entry the packer can stream: planned name and size, and how to read it. */
+export interface PackableEntry extends PlannedEntry {
+  open(): Promise<Readable>;
+}
+
+/**
+ * Stream one archive: a ustar tar of `entries` in the order given, with deterministic
+ * headers (see buildEntryHeader). Entries are read one at a time and never held whole in
+ * memory. A source that yields more or fewer bytes than its planned size fails the
+ * archive with SOURCE_FILE_CHANGED instead of producing a corrupt tar.
+ */
+export async function* packArchive(entries: readonly PackableEntry[], mtime: Date): AsyncGenerator<Buffer> {
+  const pack = tar.pack();
+  const feeding = feedEntries(pack, entries, mtime).then(
+    () => pack.finalize(),
+    (error: unknown) => pack.destroy(error as Error),
+  );
+  try {
+    for await (const chunk of pack as AsyncIterable<Buffer>) yield chunk;
+  } finally {
+    if (!pack.destroyed) pack.destroy(null);
+    await feeding;
+  }
+}
+
+async function feedEntries(pack: Pack, entries: readonly PackableEntry[], mtime: Date): Promise<void> {
+  for (const entry of entries) {
+    let finish!: (error?: Error | null) => void;
+    const done = new Promise<void>((resolve, reject) => {
+      finish = (error) => (error ? reject(error) : resolve());
+    });
+    const sink = pack.entry(buildEntryHeader(entry.name, entry.size, mtime), (error) => finish(error));
+    const source = await entry.open();
+    let written = 0;
+    try {
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        written += chunk.length;
+        if (written > entry.size) throw sizeChanged(entry, `more than ${entry.size}`);
+        if (!sink.write(chunk)) await waitForDrain(sink as unknown as NodeJS.EventEmitter);
+      }
+      if (written !== entry.size) throw sizeChanged(entry, String(written));
+    } catch (error) {
+      source.destroy();
+      sink.destroy(error as Error);
+      throw error;
+    }
+    sink.end(undefined);
+    await done;
+  }
+}
+
+/** Resolve on 'drain'; reject when the entry is torn down first (the archive's consumer stopped). */
+async function waitForDrain(sink: NodeJS.EventEmitter): Promise<void> {
+  const controller = new AbortController();
+  try {
+    await Promise.race([
+      once(sink, 'drain', { signal: controller.signal }),
+      once(sink, 'close', { signal: controller.signal }).then(() => {
+        throw new Error('archive stream closed');
+      }),
+    ]);
+  } finally {
+    controller.abort();
+  }
+}
+
+function sizeChanged(entry: PackableEntry, actual: string): IonDestError {
+  return new IonDestError(
+    'SOURCE_FILE_CHANGED',
+    `Entry ${JSON.stringify(entry.name)} yielded ${actual} bytes, but it was planned at ${entry.size} bytes (its size went into the tar header).`,
+    { source: 'user' },
+  );
+}

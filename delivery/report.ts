@@ -1,0 +1,58 @@
+import type { ArchiveKind } from './object-keys.js';
+import { formatBytes } from './parse-size.js';
+
+/** One object the delivery wrote. */
+export interface DeliveredObject {
+  key: string;
+  kind: ArchiveKind | 'manifest';
+  /** 1-based part number of a split kind; absent when the kind is one archive. */
+  part?: number;
+  /** Archives of this kind in the delivery. */
+  partCount: number;
+  size: number;
+  checksumAlgorithm: 'CRC32';
+  checksumType: 'FULL_OBJECT';
+  /** Base64, as S3's `x-amz-checksum-crc32` and GetObjectAttributes report it. */
+  checksum: string;
+  /** Entries in the archive (0 for the manifest). */
+  entries: number;
+  /** Parts of the S3 multipart upload, and their size. */
+  uploadParts: number;
+  uploadPartSize: number;
+}
+
+/** What `deliverSnapshot` returns (and `ion-dest deliver --json` prints). */
+export interface DeliveryReport {
+  bucket: string;
+  region: string;
+  tenant: string;
+  jobId: string;
+  prefix: string;
+  /** The snapshot time: every tar entry's mtime. */
+  snapshotTime: string;
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  tables: number;
+  attachments: number;
+  /** Bytes read from the sources (CSV before compression, attachments as they are). */
+  sourceBytes: number;
+  /** Bytes written to S3 (archives and manifest). */
+  deliveredBytes: number;
+  /** Archives, then the manifest when one was written, in upload order. */
+  objects: DeliveredObject[];
+  /** Role sessions used (more than one when the delivery outlived a session). */
+  sessions: number;
+  warnings: string[];
+}
+
+/** The report as text, for a terminal. */
+export function formatDeliveryReport(report: DeliveryReport): string {
+  const lines = [
+    `Delivered ${report.tables} tables and ${report.attachments} attachments to s3://${report.bucket}/${report.prefix}`,
+    `  snapshot time ${report.snapshotTime}; ${formatBytes(report.sourceBytes)} read, ${formatBytes(report.deliveredBytes)} written in ${report.durationSeconds.toFixed(1)} s; ${report.sessions} role session(s)`,
+    ...report.objects.map((o) => `  ${o.key}  ${formatBytes(o.size)}  crc32 ${o.checksum}${o.entries ? `  (${o.entries} entries)` : ''}`),
+    ...report.warnings.map((w) => `warning: ${w}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,182 @@
+import { AbortMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
+import { IonDestError, isIonDestError } from '../errors/index.js';
+import { toIonDestError } from './aws-errors.js';
+
+/**
+ * S3 allows at most 10,000 parts per multipart upload.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html
+ */
+export const MAX_PARTS = 10_000;
+/** S3's smallest part (all but the last). */
+export const MIN_PART_SIZE = 5 * 2 ** 20;
+/** S3's largest part. */
+export const MAX_PART_SIZE = 5 * 2 ** 30;
+/**
+ * Default part size. 16 MiB parts keep the request count low (each part is one signed
+ * request) while `concurrency` parts in flight stay well inside the memory budget.
+ */
+export const DEFAULT_PART_SIZE = 16 * 2 ** 20;
+/** Parts uploaded at once. */
+export const DEFAULT_CONCURRENCY = 4;
+/**
+ * Every object carries a CRC32 checksum that S3 verifies on arrival. Multipart uploads
+ * ask for the FULL_OBJECT type, so the stored value is the CRC32 of the whole archive,
+ * which anyone can recompute from the downloaded file (a COMPOSITE value would be a
+ * checksum of part checksums). The SDK computes each request's CRC32 as it sends it; no
+ * precomputed whole-object value is sent.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+ */
+export const CHECKSUM_ALGORITHM = 'CRC32' as const;
+
+/** Part size for an object of `size` bytes: `requested` (or the default), grown so the object fits in MAX_PARTS parts. */
+export function choosePartSize(size: number, requested: number = DEFAULT_PART_SIZE): number {
+  const mib = 2 ** 20;
+  const needed = Math.ceil(Math.ceil(size / MAX_PARTS) / mib) * mib;
+  return Math.min(MAX_PART_SIZE, Math.max(MIN_PART_SIZE, requested, needed));
+}
+
+export interface UploadArchiveOptions {
+  client: S3Client;
+  bucket: string;
+  key: string;
+  /** The archive bytes, streamed; never held whole. */
+  body: AsyncIterable<Buffer>;
+  /** Exact planned size; the stream must yield exactly this many bytes. */
+  size: number;
+  partSize?: number;
+  concurrency?: number;
+  contentType?: string;
+  /** Bytes S3 has acknowledged so far. */
+  onProgress?: (uploaded: number) => void;
+}
+
+export interface UploadedObject {
+  key: string;
+  size: number;
+  checksumAlgorithm: typeof CHECKSUM_ALGORITHM;
+  checksumType: 'FULL_OBJECT';
+  /** Base64 CRC32 of the whole object, as S3 reports it (`x-amz-checksum-crc32`). */
+  checksum: string;
+  /** Parts of the multipart upload (1 when a single PutObject sufficed). */
+  partCount: number;
+  partSize: number;
+  etag: string | undefined;
+}
+
+/**
+ * Stream one archive into S3 with lib-storage: a single PutObject when it fits one part,
+ * else a multipart upload with `concurrency` parts in flight. Each request carries a
+ * CRC32 that S3 checks; the CRC32 of the whole stream is computed on the way and compared
+ * with what S3 reports for the stored object afterwards (HeadObject). A failed upload is
+ * aborted and checked with ListMultipartUploads, so no stored parts are left behind.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html
+ */
+export async function uploadArchive(options: UploadArchiveOptions): Promise<UploadedObject> {
+  const { client, bucket, key, size } = options;
+  const partSize = choosePartSize(size, options.partSize);
+  let crc = 0;
+  let counted = 0;
+  async function* measured(): AsyncGenerator<Buffer> {
+    for await (const chunk of options.body) {
+      crc = crc32(chunk, crc);
+      counted += chunk.length;
+      yield chunk;
+    }
+    if (counted !== size) {
+      throw new IonDestError('ARCHIVE_SIZE_MISMATCH', `Archive ${key} came out ${counted} bytes, planned ${size}.`, { source: 'toolkit' });
+    }
+  }
+  const upload = new Upload({
+    client,
+    params: {
+      Bucket: bucket,
+      Key: key,
+      Body: Readable.from(measured(), { objectMode: false, highWaterMark: 1 << 20 }),
+      ContentLength: size,
+      ContentType: options.contentType ?? 'application/x-tar',
+      ChecksumAlgorithm: CHECKSUM_ALGORITHM,
+      ChecksumType: 'FULL_OBJECT',
+    },
+    partSize,
+    queueSize: options.concurrency ?? DEFAULT_CONCURRENCY,
+    leavePartsOnError: false,
+  });
+  upload.on('httpUploadProgress', (p) => {
+    if (p.loaded !== undefined) options.onProgress?.(p.loaded);
+  });
+  let etag: string | undefined;
+  try {
+    const result = await upload.done();
+    etag = result.ETag;
+  } catch (error) {
+    const failure = isIonDestError(error) ? error : toIonDestError(error, { operation: 'Upload', bucket, key }, 'UPLOAD_FAILED');
+    await ensureAborted(client, bucket, key, upload.uploadId, failure);
+    throw failure;
+  }
+  const checksum = checksumToBase64(crc);
+  await verifyStoredObject(client, bucket, key, size, checksum);
+  return {
+    key,
+    size,
+    checksumAlgorithm: CHECKSUM_ALGORITHM,
+    checksumType: 'FULL_OBJECT',
+    checksum,
+    partCount: Math.max(1, Math.ceil(size / partSize)),
+    partSize,
+    etag,
+  };
+}
+
+function checksumToBase64(value: number): string {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(value >>> 0);
+  return bytes.toString('base64');
+}
+
+async function verifyStoredObject(client: S3Client, bucket: string, key: string, size: number, checksum: string): Promise<void> {
+  const head = await client
+    .send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }))
+    .catch((error: unknown) => {
+      throw toIonDestError(error, { operation: 'HeadObject', bucket, key });
+    });
+  const stored = head.ChecksumCRC32;
+  const problems = [
+    head.ContentLength !== size ? `size ${head.ContentLength} (sent ${size})` : undefined,
+    // A composite value ("…-N") is a checksum of part checksums and cannot be compared.
+    stored !== undefined && !stored.includes('-') && stored !== checksum ? `CRC32 ${stored} (sent ${checksum})` : undefined,
+  ].filter(Boolean);
+  if (problems.length > 0) {
+    throw new IonDestError('UPLOAD_VERIFY_FAILED', `s3://${bucket}/${key} reports ${problems.join(' and ')}.`, { source: 'aws' });
+  }
+}
+
+/**
+ * Make sure a failed multipart upload leaves nothing behind: abort it (again: lib-storage
+ * has usually done so already, and a second abort is harmless) and confirm with
+ * ListMultipartUploads that it is gone. S3 may still list an upload whose part was in
+ * flight during the abort, so the check repeats once.
+ */
+async function ensureAborted(client: S3Client, bucket: string, key: string, uploadId: string | undefined, failure: IonDestError): Promise<void> {
+  if (uploadId === undefined) return;
+  try {
+    for (let round = 0; round < 2; round += 1) {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch((error: unknown) => {
+        if ((error as { name?: string }).name !== 'NoSuchUpload') throw error;
+      });
+      const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
+      if (!(listed.Uploads ?? []).some((u) => u.UploadId === uploadId)) return;
+    }
+    throw new Error('still listed after two aborts');
+  } catch (error) {
+    throw new IonDestError(
+      'UPLOAD_NOT_ABORTED',
+      `${failure.message}\nThe multipart upload ${uploadId} of s3://${bucket}/${key} could not be aborted (${(error as Error).message}); run \`ion-dest cleanup\` for the tenant when the endpoint answers again.`,
+      { source: 'aws', cause: failure },
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ERROR_CODES, TROUBLESHOOTING } from '../errors/index.js';
+
+/**
+ * The README's troubleshooting table, generated from errors/troubleshooting.ts:
+ * one row per error code, in the order of ERROR_CODES. A test fails when the
+ * README's copy differs; `npm run generate` rewrites it.
+ */
+export const TROUBLESHOOTING_START = '<!-- troubleshooting:start -->';
+export const TROUBLESHOOTING_END = '<!-- troubleshooting:end -->';
+
+/** The README this repository ships. */
+export const README_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md');
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+/** The markdown between the markers, markers excluded. */
+export function renderTroubleshootingTable(): string {
+  const rows = ERROR_CODES.map((code) => {
+    const row = TROUBLESHOOTING[code];
+    return `| \`${code}\` | ${cell(row.symptom)} | ${cell(row.cause)} | ${cell(row.fix)} |`;
+  });
+  return [
+    '<!-- GENERATED FROM errors/troubleshooting.ts by `npm run generate`. Do not edit by hand. -->',
+    '',
+    '| code | symptom | cause (most likely first) | fix |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+/** The README text with the generated table between the markers. Throws when the markers are missing. */
+export function replaceTroubleshootingSection(readme: string, table = renderTroubleshootingTable()): string {
+  const start = readme.indexOf(TROUBLESHOOTING_START);
+  const end = readme.indexOf(TROUBLESHOOTING_END);
+  if (start === -1 || end === -1 || end < start) {
+    throw new Error(`README.md lacks the markers ${TROUBLESHOOTING_START} ... ${TROUBLESHOOTING_END}`);
+  }
+  return `${readme.slice(0, start + TROUBLESHOOTING_START.length)}\n${table}\n${readme.slice(end)}`;
+}
+
+/** Rewrite the README's troubleshooting table in place; returns the path when it changed. */
+export async function writeTroubleshootingReadme(path = README_PATH): Promise<string[]> {
+  const before = await readFile(path, 'utf8');
+  const after = replaceTroubleshootingSection(before);
+  if (after === before) return [];
+  await writeFile(path, after);
+  return [path];
+}

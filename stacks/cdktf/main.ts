@@ -1,0 +1,44 @@
+/**
+ * The cdktf app: `cdktf synth` / `cdktf deploy` run this (cdktf.json's `app`).
+ * Inputs come from stacks/cdktf/config.ts's sources and are checked before anything
+ * is synthesized; a bad value stops here with the field, the value and the rule.
+ */
+import { join, relative, resolve } from 'node:path';
+import { App } from 'cdktf';
+import { reportError } from '../../cli/report-error.js';
+import { readDeployConfig } from './config.js';
+import { DestinationStack, STACK_NAME } from './destination-stack.js';
+import { VARIABLE_SPECS } from './variables.js';
+
+/**
+ * `cdktf deploy` runs Terraform in `<outdir>/stacks/<stack>/`, which `cdktf synth`
+ * rewrites; the state lives beside cdktf.json instead, named as cdktf names it, and
+ * the backend holds the relative path to it (never a machine's absolute path).
+ */
+export function deployStatePath(outdir: string, cwd: string = process.cwd()): string {
+  const stackDir = resolve(cwd, outdir, 'stacks', STACK_NAME);
+  return relative(stackDir, join(cwd, `terraform.${STACK_NAME}.tfstate`));
+}
+
+function main(): number {
+  const app = new App();
+  const context: Record<string, unknown> = {};
+  for (const name of Object.keys(VARIABLE_SPECS)) {
+    const value: unknown = app.node.tryGetContext(name);
+    if (value !== undefined) context[name] = value;
+  }
+  try {
+    const config = readDeployConfig({ context });
+    new DestinationStack(app, STACK_NAME, {
+      inputs: config.inputs,
+      endpointUrl: config.endpointUrl,
+      statePath: deployStatePath(app.outdir),
+    });
+  } catch (error) {
+    return reportError(error, { debug: process.argv.includes('--debug'), json: false });
+  }
+  app.synth();
+  return 0;
+}
+
+process.exitCode = main();

@@ -1,0 +1,114 @@
+import {
+  ALL_OBJECTS_ARN_SUFFIX,
+  bucketArn as bucketArnOf,
+  bucketObjectsArn as bucketObjectsArnOf,
+  buildTlsOnlyBucketPolicy,
+} from '../../policy/index.js';
+import { CONDITION } from './conditions.js';
+import { getAtt, ifCondition, join, onlyIf, PARTITION_PSEUDO, ref, sub, type CfnIntrinsic } from './intrinsics.js';
+import { PARAMETER } from './parameters.js';
+import { RESOURCE, type CfnResource } from './resource-names.js';
+
+/** Incomplete multipart uploads hold storage (and cost) until aborted; a week covers any delivery retry. */
+export const ABORT_INCOMPLETE_MULTIPART_DAYS = 7;
+/** Id of the bucket's lifecycle rule. */
+export const ABORT_MULTIPART_RULE_ID = 'AbortIncompleteMultipartUploads';
+
+/**
+ * The destination bucket's ARN: the created bucket's (`Fn::GetAtt` list form, which
+ * the Control Tower rules resolve), or the existing bucket's, built from its name.
+ */
+export function destinationBucketArn(): CfnIntrinsic {
+  return ifCondition(
+    CONDITION.createBucket,
+    getAtt(RESOURCE.bucket, 'Arn'),
+    sub(bucketArnOf(PARTITION_PSEUDO, `\${${PARAMETER.bucketName}}`)),
+  );
+}
+
+/** ARN of every object in the destination bucket (`Fn::Join` of the bucket ARN and `/*` for a created bucket). */
+export function destinationBucketObjectsArn(): CfnIntrinsic {
+  return ifCondition(
+    CONDITION.createBucket,
+    createdBucketObjectsArn(),
+    sub(bucketObjectsArnOf(PARTITION_PSEUDO, `\${${PARAMETER.bucketName}}`)),
+  );
+}
+
+function createdBucketObjectsArn(): CfnIntrinsic {
+  return join('', [getAtt(RESOURCE.bucket, 'Arn'), ALL_OBJECTS_ARN_SUFFIX]);
+}
+
+/**
+ * The bucket, created unless the customer names an existing one. The README's
+ * table ("What the stack creates, and why") gives the reason for each setting.
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html
+ */
+export function buildBucketResource(): CfnResource {
+  return {
+    Type: 'AWS::S3::Bucket',
+    Condition: CONDITION.createBucket,
+    // Deleting or replacing the stack must never delete delivered snapshots.
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
+    Properties: {
+      BucketName: onlyIf(CONDITION.hasBucketName, ref(PARAMETER.bucketName)),
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: ifCondition(
+              CONDITION.useKmsKey,
+              { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: ref(PARAMETER.kmsKeyArn) },
+              { SSEAlgorithm: 'AES256' },
+            ),
+            // A Bucket Key cuts KMS requests (and their cost) by orders of magnitude for multipart uploads.
+            BucketKeyEnabled: onlyIf(CONDITION.useKmsKey, true),
+          },
+        ],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            Id: ABORT_MULTIPART_RULE_ID,
+            Status: 'Enabled',
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_DAYS },
+          },
+        ],
+      },
+      NotificationConfiguration: onlyIf(CONDITION.eventBridgeEnabled, {
+        EventBridgeConfiguration: { EventBridgeEnabled: true },
+      }),
+      LoggingConfiguration: onlyIf(CONDITION.hasAccessLogBucket, {
+        DestinationBucketName: ref(PARAMETER.accessLogBucket),
+        LogFilePrefix: sub('${AWS::StackName}/'),
+      }),
+    },
+  };
+}
+
+/**
+ * The created bucket's policy: refuse every request that is not over TLS.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucketpolicy.html
+ */
+export function buildBucketPolicyResource(): CfnResource {
+  return {
+    Type: 'AWS::S3::BucketPolicy',
+    Condition: CONDITION.createBucket,
+    Properties: {
+      Bucket: ref(RESOURCE.bucket),
+      PolicyDocument: buildTlsOnlyBucketPolicy<CfnIntrinsic>({
+        bucketArn: getAtt(RESOURCE.bucket, 'Arn'),
+        bucketObjectsArn: createdBucketObjectsArn(),
+      }),
+    },
+  };
+}

@@ -1,0 +1,262 @@
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AttachRolePolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketOwnershipControlsCommand,
+  PutBucketPolicyCommand,
+  PutPublicAccessBlockCommand,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BUCKET_ACTIONS,
+  bucketArn,
+  bucketObjectsArn,
+  buildTlsOnlyBucketPolicy,
+  permissionPolicy,
+  roleArn,
+  trustPolicy,
+} from '../../policy/index.js';
+import { AUDIT_CHECK_IDS, auditDestination, type AuditCheckId, type AuditReport } from '../../verifier/index.js';
+import { readDeployedRole } from '../../verifier/read-role.js';
+import {
+  CUSTOMER_ACCOUNT_ID,
+  OTHER_ACCOUNT_ID,
+  VENDOR_ACCOUNT_ID,
+  accountAdminClients,
+  createCustomerDestination,
+  vendorAssumeRolePolicy,
+  type AccountIdentity,
+} from '../emulator/accounts.js';
+import { startEmulator, type Emulator } from '../emulator/emulator.js';
+import { EXTERNAL_ID, clientsFor, createCustomerAdmin, createKmsKey } from './fixtures.js';
+import { simulateAssumeRole, simulateRoleAction } from './iam-oracle.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Days after which the hardened bucket aborts incomplete multipart uploads. */
+const ABORT_AFTER_DAYS = 7;
+
+let emulator: Emulator;
+let admin: AccountIdentity;
+let kmsKeyArn: string;
+
+/** Bucket settings the customer stack deploys beyond the guide's minimum. */
+async function hardenBucket(bucket: string): Promise<void> {
+  const { s3 } = accountAdminClients(emulator, CUSTOMER_ACCOUNT_ID);
+  await s3.send(
+    new PutPublicAccessBlockCommand({
+      Bucket: bucket,
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+    }),
+  );
+  await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
+  await s3.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: bucket,
+      LifecycleConfiguration: {
+        Rules: [{ ID: 'abort-incomplete-uploads', Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_AFTER_DAYS } }],
+      },
+    }),
+  );
+  const policy = buildTlsOnlyBucketPolicy<never>({ bucketArn: bucketArn('aws', bucket), bucketObjectsArn: bucketObjectsArn('aws', bucket) });
+  await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
+  s3.destroy();
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  kmsKeyArn = await createKmsKey(emulator, CUSTOMER_ACCOUNT_ID);
+  const base = { trustedAccountId: VENDOR_ACCOUNT_ID, externalIds: EXTERNAL_ID };
+  await createCustomerDestination(emulator, { ...base, bucket: 'audit-correct', roleName: 'audit-correct' });
+  await hardenBucket('audit-correct');
+
+  const drifted = trustPolicy({ trustedAccountId: OTHER_ACCOUNT_ID, externalIds: 'ion-acme-typo' });
+  drifted.Statement[0]!.Action = ['sts:AssumeRole', 'sts:TagSession'];
+  const wide = permissionPolicy({ bucket: 'audit-drifted' });
+  wide.Statement[0]!.Action = [...BUCKET_ACTIONS.filter((a) => a !== 's3:PutObject'), 's3:GetBucketAcl'];
+  wide.Statement[0]!.Resource = [bucketArn('aws', 'audit-drifted'), '*'];
+  await createCustomerDestination(emulator, {
+    ...base,
+    bucket: 'audit-drifted',
+    roleName: 'audit-drifted',
+    trustPolicy: drifted,
+    permissionPolicy: wide,
+    versioning: false,
+    encryption: 'none',
+  });
+
+  await createCustomerDestination(emulator, { ...base, externalIds: 'ion-acme-typo', bucket: 'audit-external-id', roleName: 'audit-external-id' });
+  await createCustomerDestination(emulator, { ...base, trustedAccountId: OTHER_ACCOUNT_ID, bucket: 'audit-principal', roleName: 'audit-principal' });
+
+  await createCustomerDestination(emulator, { ...base, bucket: 'audit-attached', roleName: 'audit-attached', permissionPolicy: null });
+  const { iam } = accountAdminClients(emulator, CUSTOMER_ACCOUNT_ID);
+  const managed = await iam.send(
+    new CreatePolicyCommand({ PolicyName: 'ion-delivery-managed', PolicyDocument: JSON.stringify(permissionPolicy({ bucket: 'audit-attached' })) }),
+  );
+  await iam.send(new AttachRolePolicyCommand({ RoleName: 'audit-attached', PolicyArn: managed.Policy!.Arn! }));
+  iam.destroy();
+
+  await createCustomerDestination(emulator, { ...base, bucket: 'audit-kms', roleName: 'audit-kms', encryption: { kmsKeyArn } });
+  await createCustomerDestination(emulator, {
+    ...base,
+    bucket: 'audit-kms-missing',
+    roleName: 'audit-kms-missing',
+    encryption: { kmsKeyArn },
+    permissionPolicy: permissionPolicy({ bucket: 'audit-kms-missing' }),
+  });
+
+  admin = await createCustomerAdmin(emulator, CUSTOMER_ACCOUNT_ID);
+  await emulator.enableAuth();
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+function audit(name: string, externalIds: string | string[] = EXTERNAL_ID): Promise<AuditReport> {
+  return auditDestination({
+    roleName: name,
+    bucket: name,
+    trustedAccountId: VENDOR_ACCOUNT_ID,
+    externalIds,
+    region: 'us-east-1',
+    endpointUrl: emulator.url,
+    credentials: admin.credentials,
+    maxAttempts: 1,
+  });
+}
+
+function statuses(report: AuditReport): Record<AuditCheckId, string> {
+  return Object.fromEntries(report.checks.map((c) => [c.id, c.code ? `${c.status} ${c.code}` : c.status])) as Record<AuditCheckId, string>;
+}
+
+const ALL_PASS = Object.fromEntries(AUDIT_CHECK_IDS.map((id) => [id, 'pass'])) as Record<AuditCheckId, string>;
+
+describe('audit against the emulator (customer credentials, IAM enforced)', () => {
+  it('a deployment exactly as the contract passes every check', async () => {
+    const report = await audit('audit-correct');
+    expect(statuses(report)).toEqual(ALL_PASS);
+    expect(report.ok).toBe(true);
+    expect(report.destination.roleArn).toBe(roleArn('aws', CUSTOMER_ACCOUNT_ID, 'audit-correct'));
+    expect(report.checks.find((c) => c.id === 'bucket-lifecycle')!.message).toContain(`${ABORT_AFTER_DAYS} day`);
+  });
+
+  it('a drifted deployment gets a precise diff', async () => {
+    const report = await audit('audit-drifted');
+    expect(report.ok).toBe(false);
+    expect(statuses(report)).toEqual({
+      'role-trust': 'fail TRUST_POLICY_WIDER',
+      'role-permissions': 'fail PERMISSION_ACTION_MISSING',
+      'bucket-region': 'pass',
+      'bucket-versioning': 'warn VERSIONING_DISABLED',
+      'bucket-encryption': 'warn NOT_ENCRYPTED',
+      'bucket-public-access': 'warn BUCKET_PUBLIC_ACCESS_NOT_BLOCKED',
+      'bucket-ownership': 'warn BUCKET_OWNERSHIP_NOT_ENFORCED',
+      'bucket-policy': 'pass',
+      'bucket-lifecycle': 'warn BUCKET_LIFECYCLE_NO_ABORT',
+    });
+    const trust = report.checks.find((c) => c.id === 'role-trust')!.details!;
+    expect(trust).toEqual([
+      '[TRUST_POLICY_WIDER] trust policy Statement[0] allows sts:TagSession; the contract allows only sts:AssumeRole',
+      expect.stringMatching(new RegExp(`^\\[TRUST_PRINCIPAL_MISMATCH\\] trust policy Statement\\[0\\] trusts .*${OTHER_ACCOUNT_ID}.*; expected .*${VENDOR_ACCOUNT_ID}`)),
+      `[TRUST_EXTERNAL_ID_MISMATCH] trust policy Statement[0] requires sts:ExternalId "ion-acme-typo"; expected "${EXTERNAL_ID}"`,
+    ]);
+    const permissions = report.checks.find((c) => c.id === 'role-permissions')!.details!;
+    expect(permissions).toEqual([
+      `[PERMISSION_ACTION_MISSING] s3:PutObject on ${bucketArn('aws', 'audit-drifted')} is not allowed by any statement`,
+      `[PERMISSION_ACTION_MISSING] s3:PutObject on ${bucketObjectsArn('aws', 'audit-drifted')} is not allowed by any statement`,
+      expect.stringMatching(/^\[PERMISSION_ACTION_EXTRA\] inline policy ion-dest-test Statement\[0\] \(SnapshotDeliveryBucketAccess\) allows s3:GetBucketAcl/),
+      expect.stringMatching(/^\[PERMISSION_RESOURCE_WIDER\] .* names resource \*/),
+    ]);
+  });
+
+  it.each([
+    ['audit-external-id', 'TRUST_EXTERNAL_ID_MISMATCH', /requires sts:ExternalId "ion-acme-typo"/],
+    ['audit-principal', 'TRUST_PRINCIPAL_MISMATCH', new RegExp(`account ${OTHER_ACCOUNT_ID}`)],
+  ])('tells apart what verify cannot: %s', async (name, code, detail) => {
+    const report = await audit(name);
+    const trust = report.checks.find((c) => c.id === 'role-trust')!;
+    expect(trust).toMatchObject({ status: 'fail', code });
+    expect(trust.details).toHaveLength(1);
+    expect(trust.details![0]).toMatch(detail);
+    expect(report.checks.find((c) => c.id === 'role-permissions')!.status).toBe('pass');
+  });
+
+  it('reads attached managed policies as well as inline ones', async () => {
+    const report = await audit('audit-attached');
+    expect(report.checks.find((c) => c.id === 'role-permissions')).toMatchObject({ status: 'pass' });
+  });
+
+  it('expects the KMS statement when the bucket uses a customer-managed key', async () => {
+    const [withKey, without] = await Promise.all([audit('audit-kms'), audit('audit-kms-missing')]);
+    expect(withKey.checks.find((c) => c.id === 'role-permissions')!.message).toContain('KMS key');
+    expect(withKey.checks.find((c) => c.id === 'role-permissions')!.status).toBe('pass');
+    const missing = without.checks.find((c) => c.id === 'role-permissions')!;
+    expect(missing).toMatchObject({ status: 'fail', code: 'PERMISSION_ACTION_MISSING' });
+    expect(missing.details).toEqual([
+      `[PERMISSION_ACTION_MISSING] kms:GenerateDataKey on ${kmsKeyArn} is not allowed by any statement`,
+      `[PERMISSION_ACTION_MISSING] kms:Decrypt on ${kmsKeyArn} is not allowed by any statement`,
+    ]);
+  });
+
+  it('reports a role that does not exist', async () => {
+    const report = await auditDestination({
+      roleName: 'no-such-role',
+      bucket: 'audit-correct',
+      trustedAccountId: VENDOR_ACCOUNT_ID,
+      externalIds: EXTERNAL_ID,
+      endpointUrl: emulator.url,
+      credentials: admin.credentials,
+      maxAttempts: 1,
+    });
+    expect(report.checks[0]).toMatchObject({ id: 'role-trust', status: 'fail', code: 'AUDIT_ROLE_NOT_FOUND' });
+    expect(report.checks[1]).toMatchObject({ id: 'role-permissions', status: 'skip' });
+  });
+
+  it('the deployed policies, read back, agree with an independent IAM engine', async () => {
+    const { iam } = clientsFor(emulator, admin.credentials);
+    const caller = roleArn('aws', VENDOR_ACCOUNT_ID, 'ion-delivery-service');
+    const callerPolicy = vendorAssumeRolePolicy({ anyRole: true });
+    const correct = await readDeployedRole(iam, 'audit-correct');
+    const typo = await readDeployedRole(iam, 'audit-external-id');
+    iam.destroy();
+    const assume = (trust: unknown, arn: string, externalId?: string) =>
+      simulateAssumeRole({ trust, roleArn: arn, callerArn: caller, callerPolicy, ...(externalId ? { externalId } : {}) });
+    expect(await assume(correct.trustPolicy, correct.roleArn, EXTERNAL_ID)).toBe('Allowed');
+    expect(await assume(correct.trustPolicy, correct.roleArn)).toBe('ImplicitlyDenied');
+    expect(await assume(typo.trustPolicy, typo.roleArn, EXTERNAL_ID)).toBe('ImplicitlyDenied');
+    const put = (resource: string) =>
+      simulateRoleAction({
+        roleArn: correct.roleArn,
+        policies: correct.permissionPolicies.map((p) => p.document),
+        action: 's3:PutObject',
+        resource,
+        resourceAccount: CUSTOMER_ACCOUNT_ID,
+      });
+    expect(await put(`${bucketArn('aws', 'audit-correct')}/acme/job/x.tar`)).toBe('Allowed');
+    expect(await put(`${bucketArn('aws', 'audit-drifted')}/acme/job/x.tar`)).toBe('ImplicitlyDenied');
+  });
+
+  it('ion-dest audit --json exits 1 on a drifted deployment', async () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: admin.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.credentials.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' };
+    delete env.AWS_PROFILE;
+    delete env.AWS_SESSION_TOKEN;
+    const args = ['audit', '--role-name', 'audit-principal', '--bucket', 'audit-principal', '--trusted-account', VENDOR_ACCOUNT_ID, '--external-id', EXTERNAL_ID, '--endpoint-url', emulator.url, '--json'];
+    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'ion-dest.mjs'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(report.ok).toBe(false);
+    expect(report.checks.map((c) => c.id)).toEqual([...AUDIT_CHECK_IDS]);
+    expect(report.checks[0]).toMatchObject({ id: 'role-trust', status: 'fail', code: 'TRUST_PRINCIPAL_MISMATCH' });
+  });
+});

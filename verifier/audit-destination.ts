@@ -1,0 +1,212 @@
+import { createIamClient, createS3Client } from '../aws/clients.js';
+import { resolveEndpointUrl } from '../aws/endpoint.js';
+import { IonDestError } from '../errors/index.js';
+import {
+  assertNoProblems,
+  parseRoleArn,
+  partitionOfRegion,
+  permissionPolicy,
+  validateBucketName,
+  validateExternalId,
+  validateKmsKeyArn,
+  validateRegion,
+  validateRoleName,
+  validateTrustedAccountId,
+  type Partition,
+} from '../policy/index.js';
+import { failFrom, flag, pass, skip, type Verdict } from './check-result.js';
+import { diffPermissionPolicy, diffTrustPolicy, type PolicyDifference } from './diff-policy.js';
+import {
+  judgeBucketPolicy,
+  judgeEncryption,
+  judgeLifecycle,
+  judgeOwnership,
+  judgePublicAccessBlock,
+  judgeRegion,
+  judgeVersioning,
+} from './judge-bucket.js';
+import { readBucketRegion, readDeployedBucket, type DeployedBucket } from './read-bucket.js';
+import { readDeployedRole, type DeployedRole } from './read-role.js';
+import type { CheckResult } from './types.js';
+
+/** Every check `audit` reports, in order. */
+export const AUDIT_CHECK_IDS = [
+  'role-trust',
+  'role-permissions',
+  'bucket-region',
+  'bucket-versioning',
+  'bucket-encryption',
+  'bucket-public-access',
+  'bucket-ownership',
+  'bucket-policy',
+  'bucket-lifecycle',
+] as const;
+export type AuditCheckId = (typeof AUDIT_CHECK_IDS)[number];
+
+export interface AuditOptions {
+  roleName: string;
+  bucket: string;
+  trustedAccountId: string;
+  /** One external ID, or several during a rotation's overlap window. */
+  externalIds: string | readonly string[];
+  /** Region the bucket is expected in; the audit reads it either way. */
+  region?: string;
+  endpointUrl?: string;
+  profile?: string;
+  credentials?: import('@smithy/types').AwsCredentialIdentity;
+  maxAttempts?: number;
+}
+
+export interface AuditReport {
+  ok: boolean;
+  destination: { roleName: string; roleArn: string | undefined; bucket: string; region: string | undefined; trustedAccountId: string };
+  checks: CheckResult<AuditCheckId>[];
+}
+
+/** IAM is global; its calls go to us-east-1 unless the bucket's partition has its own. */
+const DEFAULT_AUDIT_REGION = 'us-east-1';
+
+function timed(id: AuditCheckId, verdict: Verdict, durationMs: number): CheckResult<AuditCheckId> {
+  return { id, ...verdict, durationMs };
+}
+
+/** A verdict from policy differences: fail for `failKinds`, warn for the rest. */
+function verdictFromDifferences(
+  differences: PolicyDifference[],
+  failKinds: readonly PolicyDifference['kind'][],
+  okMessage: string,
+): Verdict {
+  if (differences.length === 0) return pass(okMessage);
+  const failing = differences.filter((d) => failKinds.includes(d.kind));
+  const first = failing[0] ?? differences[0]!;
+  return flag(failing.length > 0 ? 'fail' : 'warn', first.code, `${differences.length} difference(s) from the contract`, {
+    details: differences.map((d) => `[${d.code}] ${d.message}`),
+  });
+}
+
+/** Validate before any AWS call. */
+export function validateAuditOptions(options: AuditOptions): void {
+  const ids = typeof options.externalIds === 'string' ? [options.externalIds] : [...options.externalIds];
+  assertNoProblems([
+    validateRoleName(options.roleName, '--role-name'),
+    validateBucketName(options.bucket, '--bucket'),
+    validateTrustedAccountId(options.trustedAccountId, '--trusted-account'),
+    ...(ids.length === 0 ? [{ field: '--external-id', value: '', rule: 'at least one external ID is required' }] : ids.map((id) => validateExternalId(id, '--external-id'))),
+    options.region === undefined ? undefined : validateRegion(options.region, '--region'),
+  ]);
+  resolveEndpointUrl(options.endpointUrl);
+}
+
+/**
+ * The customer's audit: read the role and the bucket with the customer's own
+ * credentials and compare them with what `policy/` expects. It tells apart what
+ * the vendor side cannot (a wrong principal from a wrong external ID).
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html
+ */
+export async function auditDestination(options: AuditOptions): Promise<AuditReport> {
+  validateAuditOptions(options);
+  const externalIds = typeof options.externalIds === 'string' ? [options.externalIds] : [...options.externalIds];
+  const base = {
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  };
+  const homeRegion = options.region ?? DEFAULT_AUDIT_REGION;
+  const iam = createIamClient({ ...base, region: homeRegion });
+  const results = new Map<AuditCheckId, CheckResult<AuditCheckId>>();
+  let role: DeployedRole | undefined;
+  let roleError: IonDestError | undefined;
+  const roleStarted = performance.now();
+  try {
+    role = await readDeployedRole(iam, options.roleName);
+  } catch (error) {
+    if (!(error instanceof IonDestError)) throw error;
+    roleError = error;
+  } finally {
+    iam.destroy();
+  }
+  const roleMs = Math.round(performance.now() - roleStarted);
+  const parsed = role ? parseRoleArn(role.roleArn) : undefined;
+  const partition: Partition = parsed?.partition ?? (options.region ? partitionOfRegion(options.region) : undefined) ?? 'aws';
+
+  const bucketStarted = performance.now();
+  let bucket: DeployedBucket | undefined;
+  let bucketError: IonDestError | undefined;
+  // The customer's own account owns the bucket: the role's account.
+  const s3Home = createS3Client({ ...base, region: homeRegion, expectedBucketOwner: parsed?.accountId });
+  try {
+    const region = await readBucketRegion(s3Home, options.bucket);
+    const s3 = region === homeRegion ? s3Home : createS3Client({ ...base, region, expectedBucketOwner: parsed?.accountId });
+    try {
+      bucket = await readDeployedBucket(s3, options.bucket, region);
+    } finally {
+      if (s3 !== s3Home) s3.destroy();
+    }
+  } catch (error) {
+    if (!(error instanceof IonDestError)) throw error;
+    bucketError = error;
+  } finally {
+    s3Home.destroy();
+  }
+  const bucketMs = Math.round(performance.now() - bucketStarted);
+
+  if (role) {
+    results.set(
+      'role-trust',
+      timed(
+        'role-trust',
+        verdictFromDifferences(
+          diffTrustPolicy({ trustedAccountId: options.trustedAccountId, externalIds, partition }, role.trustPolicy),
+          ['wrong-principal', 'wildcard-principal', 'missing-condition', 'wrong-condition', 'extra-action'],
+          `trust policy is exactly the contract: ${options.trustedAccountId} with the external ID`,
+        ),
+        roleMs,
+      ),
+    );
+    const kmsKeyArn = bucket?.encryption?.algorithm.startsWith('aws:kms') ? bucket.encryption.kmsKeyId : undefined;
+    const keyUsable = kmsKeyArn !== undefined && validateKmsKeyArn(kmsKeyArn) === undefined;
+    const expected = permissionPolicy({ bucket: options.bucket, partition, ...(keyUsable ? { kmsKeyArn } : {}) });
+    const permissions = verdictFromDifferences(
+      diffPermissionPolicy(expected, role.permissionPolicies),
+      ['missing-policy', 'missing-action'],
+      `permission policies grant exactly the contract on ${options.bucket}${keyUsable ? ' and its KMS key' : ''}`,
+    );
+    if (kmsKeyArn !== undefined && !keyUsable) {
+      permissions.details = [...(permissions.details ?? []), `the bucket's KMS key is named ${kmsKeyArn}, not by key ARN: its KMS statement was not checked`];
+    }
+    results.set('role-permissions', timed('role-permissions', permissions, roleMs));
+  } else if (roleError) {
+    results.set('role-trust', timed('role-trust', failFrom(roleError), roleMs));
+    results.set('role-permissions', timed('role-permissions', skip('skipped: the role could not be read'), 0));
+  }
+
+  const bucketChecks: [AuditCheckId, (b: DeployedBucket) => Verdict][] = [
+    ['bucket-region', (b) => judgeRegion(b, options.region)],
+    ['bucket-versioning', judgeVersioning],
+    ['bucket-encryption', judgeEncryption],
+    ['bucket-public-access', judgePublicAccessBlock],
+    ['bucket-ownership', judgeOwnership],
+    ['bucket-policy', (b) => judgeBucketPolicy(b, options.bucket, partition)],
+    ['bucket-lifecycle', judgeLifecycle],
+  ];
+  for (const [id, judge] of bucketChecks) {
+    if (bucket) results.set(id, timed(id, judge(bucket), bucketMs));
+    else if (bucketError && id === 'bucket-region') results.set(id, timed(id, failFrom(bucketError), bucketMs));
+    else results.set(id, timed(id, skip('skipped: the bucket could not be read'), 0));
+  }
+
+  const checks = AUDIT_CHECK_IDS.map((id) => results.get(id) ?? timed(id, skip('skipped'), 0));
+  return {
+    ok: checks.every((c) => c.status !== 'fail'),
+    destination: {
+      roleName: options.roleName,
+      roleArn: role?.roleArn,
+      bucket: options.bucket,
+      region: bucket?.region ?? options.region,
+      trustedAccountId: options.trustedAccountId,
+    },
+    checks,
+  };
+}

@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { IonDestError, type InputProblem } from '../errors/index.js';
+import { assertNoProblems } from '../policy/index.js';
+import { countStatuses } from './report.js';
+import type { Destination, VerificationReport, VerifyOptions } from './types.js';
+import { findDestinationProblems, type FieldNames } from './validate-options.js';
+import { verifyDestination } from './verify-destination.js';
+
+/** Destinations verified at once unless `--concurrency` says otherwise. */
+export const DEFAULT_FLEET_CONCURRENCY = 8;
+
+/** Column names a fleet file may use, normalised (lower case, no `-`, `_` or spaces). */
+const COLUMNS: Record<string, keyof Destination> = {
+  rolearn: 'roleArn',
+  externalid: 'externalId',
+  bucket: 'bucket',
+  region: 'region',
+  tenant: 'tenant',
+  expectedbucketowner: 'expectedBucketOwner',
+};
+
+function normaliseColumn(name: string): string {
+  return name.toLowerCase().replace(/[-_\s]/g, '');
+}
+
+function toDestination(record: Record<string, unknown>, row: string, problems: InputProblem[]): Destination {
+  const out: Partial<Record<keyof Destination, string>> = {};
+  for (const [name, value] of Object.entries(record)) {
+    const field = COLUMNS[normaliseColumn(name)];
+    if (field === undefined) {
+      problems.push({ field: `${row} column`, value: name, rule: `a fleet column is one of ${Object.values(COLUMNS).join(', ')}` });
+      continue;
+    }
+    if (value !== undefined && value !== null && String(value).trim() !== '') out[field] = String(value).trim();
+  }
+  return out as Destination;
+}
+
+function fieldNames(row: string): FieldNames {
+  return {
+    roleArn: `${row} roleArn`,
+    externalId: `${row} externalId`,
+    bucket: `${row} bucket`,
+    region: `${row} region`,
+    tenant: `${row} tenant`,
+    expectedBucketOwner: `${row} expectedBucketOwner`,
+    sessionDurationSeconds: '--session-duration',
+  };
+}
+
+/**
+ * Parse a fleet file: JSON (an array of destination objects) or CSV with a header
+ * row. Every row is validated; all problems are reported at once, before any AWS call.
+ */
+export function parseFleet(text: string, format: 'json' | 'csv', file = 'fleet file'): Destination[] {
+  let records: Record<string, unknown>[];
+  try {
+    records =
+      format === 'json'
+        ? (JSON.parse(text) as Record<string, unknown>[])
+        : (parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, comment: '#' }) as Record<string, unknown>[]);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new IonDestError('INVALID_INPUT', `Invalid --fleet ${JSON.stringify(file)}: not valid ${format.toUpperCase()} (${reason}).`, {
+      source: 'user',
+      problems: [{ field: '--fleet', value: file, rule: `a fleet file is valid ${format.toUpperCase()}` }],
+    });
+  }
+  if (!Array.isArray(records) || records.length === 0 || records.some((r) => typeof r !== 'object' || r === null || Array.isArray(r))) {
+    assertNoProblems([{ field: '--fleet', value: file, rule: 'a fleet file lists at least one destination, each an object (JSON) or a row under a header (CSV)' }]);
+  }
+  const problems: InputProblem[] = [];
+  const destinations = records.map((record, i) => {
+    // CSV rows are numbered as a spreadsheet shows them: the header is row 1.
+    const row = format === 'csv' ? `row ${i + 2}` : `[${i}]`;
+    const destination = toDestination(record, row, problems);
+    problems.push(...findDestinationProblems(destination, fieldNames(row)));
+    return destination;
+  });
+  assertNoProblems(problems);
+  return destinations;
+}
+
+/** Read and parse a fleet file; the extension (.json or .csv) decides the format. */
+export async function readFleetFile(path: string): Promise<Destination[]> {
+  const ext = extname(path).toLowerCase();
+  if (ext !== '.json' && ext !== '.csv') {
+    assertNoProblems([{ field: '--fleet', value: path, rule: 'a fleet file ends in .csv or .json' }]);
+  }
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new IonDestError('INVALID_INPUT', `Invalid --fleet ${JSON.stringify(path)}: cannot read it (${reason}).`, {
+      source: 'user',
+      problems: [{ field: '--fleet', value: path, rule: 'a fleet file exists and is readable' }],
+    });
+  }
+  return parseFleet(text, ext === '.json' ? 'json' : 'csv', path);
+}
+
+export type FleetCommonOptions = Omit<VerifyOptions, keyof Destination>;
+
+/**
+ * Verify many destinations with at most `concurrency` at once. `onReport` sees each
+ * report as it completes; the result keeps the input order.
+ */
+export async function verifyFleet(
+  destinations: readonly Destination[],
+  common: FleetCommonOptions,
+  concurrency = DEFAULT_FLEET_CONCURRENCY,
+  onReport: (report: VerificationReport, index: number) => void = () => {},
+): Promise<VerificationReport[]> {
+  const reports: VerificationReport[] = new Array(destinations.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < destinations.length) {
+      const index = next++;
+      const report = await verifyDestination({ ...common, ...(destinations[index] as Destination) });
+      reports[index] = report;
+      onReport(report, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, destinations.length)) }, worker));
+  return reports;
+}
+
+/** A fixed-width summary table, one row per destination, with the codes of what failed or warned. */
+export function renderFleetSummary(reports: readonly VerificationReport[]): string {
+  const rows = reports.map((r, i) => {
+    const n = countStatuses(r.checks);
+    const codes = r.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${c.id}:${c.code ?? '?'}`);
+    return [String(i + 1), r.destination.tenant, r.destination.bucket, r.destination.region, r.ok ? 'ok' : 'FAILED', `${n.pass}/${n.fail}/${n.warn}/${n.skip}`, codes.join(' ')];
+  });
+  const header = ['#', 'tenant', 'bucket', 'region', 'result', 'pass/fail/warn/skip', 'failed or warned'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => (r[c] as string).length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === cells.length - 1 ? cell : cell.padEnd(widths[c] as number))).join('  ').trimEnd();
+  const failed = reports.filter((r) => !r.ok).length;
+  return `${[line(header), ...rows.map(line)].join('\n')}\n${reports.length} destinations: ${reports.length - failed} ok, ${failed} failed\n`;
+}

@@ -1,0 +1,159 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client, createStsClient } from '../aws/clients.js';
+import { describeAwsError } from './aws-errors.js';
+import { checkAssumeRole, DEFAULT_SESSION_DURATION_SECONDS, VERIFY_SESSION_PREFIX, type AssumedSession } from './check-assume-role.js';
+import { checkBucket } from './check-bucket.js';
+import { checkExternalIdExact, checkExternalIdRequired } from './check-external-id.js';
+import { checkLeastPrivilege } from './check-least-privilege.js';
+import { checkList } from './check-list.js';
+import { abortUpload, checkMultipart } from './check-multipart.js';
+import { checkObjectRoundTrip, deleteAndConfirm } from './check-object-round-trip.js';
+import { flag, runCheck, skip } from './check-result.js';
+import type { CreatedResources } from './cleanup.js';
+import { CHECK_IDS, PROBE_CHECK_IDS, type CheckId, type CheckResult, type VerifyOptions } from './types.js';
+
+const NO_PROBES_MESSAGE = 'skipped (--no-probes): not proven';
+
+function skipped(id: CheckId, message: string): CheckResult {
+  return { id, ...skip(message), durationMs: 0 };
+}
+
+function isProbe(id: CheckId): boolean {
+  return (PROBE_CHECK_IDS as readonly CheckId[]).includes(id);
+}
+
+/**
+ * Run every check against one destination and return the results in report order.
+ * Independent checks run concurrently; whatever fails, the test object and the test
+ * multipart upload are removed before this returns.
+ */
+export async function runChecks(options: VerifyOptions, expectedBucketOwner: string): Promise<CheckResult[]> {
+  const clientBase = {
+    region: options.region,
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  };
+  const sts = createStsClient({
+    ...clientBase,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
+  const results = new Map<CheckId, CheckResult>();
+  const record = (r: CheckResult) => results.set(r.id, r);
+  try {
+    let session: AssumedSession | undefined;
+    const assume = runCheck('assume-role', async () => {
+      const outcome = await checkAssumeRole(sts, {
+        roleArn: options.roleArn,
+        externalId: options.externalId,
+        durationSeconds: options.sessionDurationSeconds ?? DEFAULT_SESSION_DURATION_SECONDS,
+        sessionName: `${VERIFY_SESSION_PREFIX}-${Date.now()}`,
+      });
+      session = outcome.session;
+      return outcome.verdict;
+    });
+    const probes = options.noProbes
+      ? []
+      : [
+          runCheck('external-id-required', () => checkExternalIdRequired(sts, options.roleArn)),
+          runCheck('external-id-exact', () => checkExternalIdExact(sts, options.roleArn, options.externalId)),
+        ];
+    const [assumed, ...probed] = await Promise.all([assume, ...probes]);
+    record(assumed);
+    for (const probe of probed) {
+      // A refusal proves nothing when the right external ID is refused as well.
+      record(
+        assumed.status !== 'pass' && probe.status === 'pass'
+          ? { ...probe, ...skip('not proven: AssumeRole with the right external ID was denied too') }
+          : probe,
+      );
+    }
+    if (session === undefined) {
+      for (const id of CHECK_IDS) if (!results.has(id)) record(skipped(id, 'skipped: the role could not be assumed'));
+      return finish(results, options);
+    }
+    const s3 = createS3Client({ ...clientBase, credentials: session.credentials, expectedBucketOwner });
+    try {
+      await runBucketChecks(s3, options, results);
+    } finally {
+      s3.destroy();
+    }
+    for (const id of CHECK_IDS) if (!results.has(id)) record(skipped(id, 'skipped'));
+    return finish(results, options);
+  } finally {
+    sts.destroy();
+  }
+}
+
+async function runBucketChecks(s3: S3Client, options: VerifyOptions, results: Map<CheckId, CheckResult>): Promise<void> {
+  const record = (r: CheckResult) => results.set(r.id, r);
+  const { bucket, region, tenant } = options;
+  const startedAt = performance.now();
+  const bucketOutcome = await checkBucket(s3, bucket, region);
+  const elapsed = Math.round(performance.now() - startedAt);
+  record({ id: 'bucket-exists', ...bucketOutcome.exists, durationMs: elapsed });
+  record({ id: 'bucket-region', ...bucketOutcome.region, durationMs: elapsed });
+  if (!bucketOutcome.usable) {
+    const why = bucketOutcome.exists.status === 'fail' ? 'skipped: the bucket is not reachable' : 'skipped: the bucket is in another region';
+    for (const id of ['list', 'write', 'read', 'delete', 'multipart', 'encryption', 'versioning', 'least-privilege'] as const) {
+      record(skipped(id, why));
+    }
+    return;
+  }
+  const created: CreatedResources = {};
+  try {
+    const [list, objectChecks, multipart, leastPrivilege] = await Promise.all([
+      runCheck('list', () => checkList(s3, bucket, tenant)),
+      checkObjectRoundTrip(s3, bucket, tenant, created),
+      runCheck('multipart', () => checkMultipart(s3, bucket, tenant, created)),
+      options.noProbes ? Promise.resolve(undefined) : runCheck('least-privilege', () => checkLeastPrivilege(s3, bucket)),
+    ]);
+    record(list);
+    objectChecks.forEach(record);
+    record(multipart);
+    if (leastPrivilege) record(leastPrivilege);
+  } finally {
+    const problems = await cleanUp(s3, bucket, created);
+    for (const [id, problem] of problems) {
+      const current = results.get(id);
+      record(
+        current && current.status === 'fail'
+          ? { ...current, details: [...(current.details ?? []), `cleanup: ${problem}`] }
+          : { id, ...flag('fail', 'CLEANUP_FAILED', problem), durationMs: current?.durationMs ?? 0 },
+      );
+    }
+  }
+}
+
+/** Remove what is left; return, per check, what could not be removed. */
+async function cleanUp(s3: S3Client, bucket: string, created: CreatedResources): Promise<[CheckId, string][]> {
+  const problems: [CheckId, string][] = [];
+  const multipart = created.multipart;
+  if (multipart) {
+    try {
+      await abortUpload(s3, bucket, multipart.key, multipart.uploadId);
+      delete created.multipart;
+    } catch (error) {
+      problems.push(['multipart', `multipart upload ${multipart.uploadId} on s3://${bucket}/${multipart.key} was not aborted (${reason(error)})`]);
+    }
+  }
+  const key = created.objectKey;
+  if (key) {
+    try {
+      await deleteAndConfirm(s3, bucket, key, created);
+    } catch (error) {
+      problems.push(['delete', `test object s3://${bucket}/${key} was not deleted (${reason(error)})`]);
+    }
+  }
+  return problems;
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : describeAwsError(error).name;
+}
+
+function finish(results: Map<CheckId, CheckResult>, options: VerifyOptions): CheckResult[] {
+  return CHECK_IDS.map((id) =>
+    options.noProbes && isProbe(id) ? skipped(id, NO_PROBES_MESSAGE) : (results.get(id) ?? skipped(id, 'skipped')),
+  );
+}

@@ -1,0 +1,84 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { ErrorCode } from '../errors/index.js';
+
+/**
+ * Every check `verify` runs, in report order.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
+ */
+export const CHECK_IDS = [
+  'assume-role',
+  'external-id-required',
+  'external-id-exact',
+  'bucket-exists',
+  'bucket-region',
+  'list',
+  'write',
+  'read',
+  'delete',
+  'multipart',
+  'encryption',
+  'versioning',
+  'least-privilege',
+] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+
+/** Checks that send a request the customer's role must refuse (they show up in CloudTrail). */
+export const PROBE_CHECK_IDS = ['external-id-required', 'external-id-exact', 'least-privilege'] as const satisfies readonly CheckId[];
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
+
+/** One line of a report. `code`, `cause` and `fix` come with every fail and warn. */
+export interface CheckResult<Id extends string = CheckId> {
+  id: Id;
+  status: CheckStatus;
+  code?: ErrorCode;
+  message: string;
+  cause?: string;
+  fix?: string;
+  /** AWS request ID of the call that decided a fail or warn, for the customer's CloudTrail. */
+  requestId?: string;
+  /** Facts behind the verdict, one per line (an audit's policy differences). */
+  details?: string[];
+  durationMs: number;
+}
+
+export interface Destination {
+  roleArn: string;
+  externalId: string;
+  bucket: string;
+  region: string;
+  tenant: string;
+  /** Account that must own the bucket; the role ARN's account when absent. */
+  expectedBucketOwner?: string;
+}
+
+export interface VerifyOptions extends Destination {
+  /** `--endpoint-url`; AWS_ENDPOINT_URL when absent. */
+  endpointUrl?: string;
+  /** Named profile for the source credentials; the standard chain when absent. */
+  profile?: string;
+  /** Source credentials; the standard chain (or `profile`) when absent. */
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Skip the calls that must be denied (external ID probes, least-privilege probes). */
+  noProbes?: boolean;
+  /** Session length to ask AssumeRole for; proves the role allows what the delivery asks. */
+  sessionDurationSeconds?: number;
+  /** Retries per call (aws/clients.ts default when absent). */
+  maxAttempts?: number;
+}
+
+/** The destination as reported: everything but the external ID, which stays out of logs. */
+export interface ReportedDestination {
+  roleArn: string;
+  bucket: string;
+  region: string;
+  tenant: string;
+  expectedBucketOwner: string;
+}
+
+export interface VerificationReport {
+  /** True when no check failed (warnings and skips allowed). */
+  ok: boolean;
+  destination: ReportedDestination;
+  checks: CheckResult[];
+}
