@@ -10,8 +10,9 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { devNull } from 'node:os';
 import { once } from 'node:events';
 import { createS3Client } from '../aws/clients.js';
-import { prepareTables } from '../delivery/compress-table.js';
-import { deliverSnapshot, directoryAttachmentSource, directoryTableSource, planArchives } from '../delivery/index.js';
+import { startPreparingTables } from '../delivery/compress-table.js';
+import { deliverSnapshot, directoryAttachmentSource, directoryTableSource } from '../delivery/index.js';
+import { compareEntryNames } from '../delivery/plan-archives.js';
 import { packArchive, type PackableEntry } from '../delivery/pack-archive.js';
 import { createSpool } from '../delivery/spool.js';
 import { uploadArchive } from '../delivery/upload-archive.js';
@@ -32,7 +33,7 @@ const [stage, raw] = process.argv.slice(2);
 const o = JSON.parse(raw ?? '{}') as StageOptions;
 const MTIME = new Date('2026-01-01T00:00:00Z');
 
-async function writeArchive(entries: PackableEntry[], path: string): Promise<number> {
+async function writeArchive(entries: PackableEntry[] | AsyncIterable<PackableEntry>, path: string): Promise<number> {
   const out = createWriteStream(path, { highWaterMark: 1 << 20 });
   let bytes = 0;
   for await (const chunk of packArchive(entries, MTIME)) {
@@ -70,16 +71,20 @@ async function run(): Promise<Record<string, unknown>> {
       return { seconds: (performance.now() - started) / 1000, sourceBytes: report.sourceBytes, deliveredBytes: report.deliveredBytes };
     }
     case 'floor': {
-      // The same work as a delivery without S3: tables compress while attachments pack, then tables pack.
+      // The same work as a delivery without S3: tables compress (in archive order, in parallel)
+      // while the attachments archive packs and the tables archive packs as tables are ready.
       const snapshot = await directoryTableSource(o.tablesDir).open();
       const spool = await createSpool();
       try {
-        const tables = prepareTables(snapshot, spool);
-        const attachments = await attachmentEntries();
-        await writeArchive(attachments, devNull);
-        const prepared = await tables;
-        const plan = planArchives('tables', prepared.map((t) => ({ name: t.name, size: t.size, open: () => t.open() })), { tenant: 'bench', jobId: 'job-1', maxArchiveSize: 5 * 2 ** 30 });
-        for (const archive of plan.archives) await writeArchive([...archive.entries], devNull);
+        const tables = [...snapshot.tables].sort((a, b) => compareEntryNames(`${a.name}.csv.gz`, `${b.name}.csv.gz`));
+        const preparing = startPreparingTables(snapshot, tables, spool);
+        async function* ready(): AsyncGenerator<PackableEntry> {
+          for (const p of preparing.each) {
+            const t = await p;
+            yield { name: t.name, size: t.size, open: () => t.open() };
+          }
+        }
+        await Promise.all([writeArchive(await attachmentEntries(), devNull), writeArchive(ready(), devNull), preparing.all]);
       } finally {
         await spool.remove();
       }

@@ -42,33 +42,78 @@ export interface CompressTablesOptions {
   signal?: AbortSignal;
 }
 
+/** Tables being prepared: one promise per table (in the order given) and one for all. */
+export interface TablesInPreparation {
+  readonly each: readonly Promise<PreparedTable>[];
+  readonly all: Promise<PreparedTable[]>;
+}
+
 /**
- * Prepare every table of the snapshot for packing: plain CSV is gzipped into the spool
- * (zlib runs on libuv's thread pool, so several tables compress in parallel off the main
- * thread); an already gzipped table of known size is packed straight from its source and
- * never compressed again; one of unknown size is copied to the spool to learn it.
+ * Prepare every table for packing: plain CSV is gzipped into the spool (zlib runs on
+ * libuv's thread pool, so several tables compress in parallel off the main thread); an
+ * already gzipped table of known size is packed straight from its source and never
+ * compressed again; one of unknown size is copied to the spool to learn it. Tables are
+ * taken in the order given, so a packer waiting for them in that order gets each as early
+ * as possible.
  */
-export async function prepareTables(
+export function startPreparingTables(
   snapshot: TableSnapshot,
+  tables: readonly TableRef[],
   spool: Spool,
   options: CompressTablesOptions = {},
-): Promise<PreparedTable[]> {
+): TablesInPreparation {
   const level = options.gzipLevel ?? DEFAULT_GZIP_LEVEL;
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-  const results: PreparedTable[] = new Array(snapshot.tables.length);
+  const settlers = tables.map(() => {
+    let resolve!: (t: PreparedTable) => void;
+    let reject!: (e: unknown) => void;
+    const promise = new Promise<PreparedTable>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // A consumer may stop listening after a failure; the rejection is reported through `all`.
+    promise.catch(() => {});
+    return { promise, resolve, reject };
+  });
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < snapshot.tables.length) {
-      options.signal?.throwIfAborted();
+    while (next < tables.length && !failed) {
       const index = next++;
-      const table = snapshot.tables[index] as TableRef;
-      const prepared = await prepareTable(snapshot, table, spool, level, options.signal);
-      results[index] = prepared;
-      options.onTableReady?.(prepared);
+      const settler = settlers[index] as (typeof settlers)[number];
+      try {
+        options.signal?.throwIfAborted();
+        const prepared = await prepareTable(snapshot, tables[index] as TableRef, spool, level, options.signal);
+        settler.resolve(prepared);
+        options.onTableReady?.(prepared);
+      } catch (error) {
+        failed = true;
+        settler.reject(error);
+        for (const s of settlers.slice(index + 1)) s.reject(error);
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, snapshot.tables.length) }, worker));
-  return results;
+  const workers = Promise.all(Array.from({ length: Math.min(concurrency, tables.length) }, worker));
+  const all = workers.then(() => Promise.all(settlers.map((s) => s.promise)));
+  return { each: settlers.map((s) => s.promise), all };
+}
+
+/** Prepare every table and wait for all of them. */
+export async function prepareTables(snapshot: TableSnapshot, spool: Spool, options: CompressTablesOptions = {}): Promise<PreparedTable[]> {
+  return startPreparingTables(snapshot, snapshot.tables, spool, options).all;
+}
+
+/**
+ * A safe upper bound of a table's entry size before it is compressed (deflate adds at most
+ * a few bytes per 16 KiB stored block, plus the gzip header and trailer), or undefined
+ * when the source size is unknown.
+ * @see https://www.zlib.net/manual.html (deflateBound)
+ */
+export function tableEntrySizeBound(table: TableRef): number | undefined {
+  if (table.size === undefined) return undefined;
+  if (table.format === 'csv.gz') return table.size;
+  return table.size + Math.ceil(table.size / 1024) + 1024;
 }
 
 async function prepareTable(

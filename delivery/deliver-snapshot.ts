@@ -13,17 +13,18 @@ import {
   validateRegionInPartition,
   validateTenant,
 } from '../policy/index.js';
-import { DEFAULT_GZIP_LEVEL, prepareTables, type PreparedTable } from './compress-table.js';
+import { DEFAULT_GZIP_LEVEL, startPreparingTables, tableEntrySizeBound, type PreparedTable } from './compress-table.js';
 import { createDeliveryCredentials, deliverySessionName } from './delivery-credentials.js';
 import { assertSafeAttachmentPath, assertSafeTableName, assertUniqueNames } from './entry-names.js';
 import { buildManifest } from './manifest.js';
-import { deliveryPrefix, manifestKey, type ArchiveKind } from './object-keys.js';
+import { archiveKey, deliveryPrefix, manifestKey, type ArchiveKind } from './object-keys.js';
 import { packArchive, type PackableEntry } from './pack-archive.js';
 import { formatBytes } from './parse-size.js';
-import { DEFAULT_MAX_ARCHIVE_SIZE, planArchives, type ArchivePlan } from './plan-archives.js';
+import { DEFAULT_MAX_ARCHIVE_SIZE, compareEntryNames, planArchives, type ArchivePlan } from './plan-archives.js';
+import { TAR_END_SIZE, tarEntrySize } from './tar-entry.js';
 import type { ProgressListener } from './progress.js';
 import type { DeliveredObject, DeliveryReport } from './report.js';
-import type { AttachmentSource, TableSnapshot, TableSource } from './sources/types.js';
+import type { AttachmentSource, TableRef, TableSnapshot, TableSource } from './sources/types.js';
 import { createSpool } from './spool.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MAX_PART_SIZE, MIN_PART_SIZE, uploadArchive } from './upload-archive.js';
 
@@ -148,13 +149,18 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });
 
-  const objects: DeliveredObject[] = [];
-  const deliver = async (archive: ArchivePlan<PackableEntry>) => {
-    objects.push(await deliverArchive(client, bucket, archive, snapshotTime, options, emit));
-  };
-
   const snapshot = await openTables(options.tables);
   const spool = await createSpool();
+  // The first failure stops everything else (compression and the other upload).
+  const stop = new AbortController();
+  const errors: unknown[] = [];
+  const task = (work: () => Promise<void>) =>
+    work().catch((error: unknown) => {
+      errors.push(error);
+      stop.abort(error);
+    });
+  const attachmentObjects: DeliveredObject[] = [];
+  const tableObjects: DeliveredObject[] = [];
   try {
     const attachmentRefs = await listAttachments(options.attachments);
     const attachmentEntries: PackableEntry[] = attachmentRefs.map((a) => {
@@ -164,34 +170,63 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
     assertUniqueNames('attachment', attachmentEntries.map((e) => e.name));
     for (const t of snapshot.tables) assertSafeTableName(t.name, options.tables.description);
     assertUniqueNames('table', snapshot.tables.map((t) => t.name));
-
     const attachmentsPlan = plan('attachments', attachmentEntries, { tenant, jobId, maxArchiveSize }, emit, warn);
 
-    const stopTables = new AbortController();
+    // Tables compress in archive order, in parallel, while the attachments upload.
+    const tables = [...snapshot.tables].sort((a, b) => compareEntryNames(tableEntryName(a), tableEntryName(b)));
     let ready = 0;
-    const tablesPrepared = prepareTables(snapshot, spool, {
+    const preparing = startPreparingTables(snapshot, tables, spool, {
       gzipLevel: options.gzipLevel ?? DEFAULT_GZIP_LEVEL,
       ...(options.compressConcurrency ? { concurrency: options.compressConcurrency } : {}),
-      signal: stopTables.signal,
+      signal: stop.signal,
       onTableReady: (t) => {
         ready += 1;
-        emit({ type: 'table-ready', table: t.name, size: t.size, compressed: t.compressed, ready, total: snapshot.tables.length });
+        emit({ type: 'table-ready', table: t.name, size: t.size, compressed: t.compressed, ready, total: tables.length });
       },
     });
-    // Handled below; this keeps a failure while the attachments upload from going unhandled.
-    tablesPrepared.catch(() => {});
+    // When the tables surely fit one archive, it streams as each table is ready instead of
+    // waiting for all of them: its size is then bounded, not exact, which is all the part
+    // size needs. Otherwise the split plan needs every compressed size first.
+    const bound = tablesArchiveBound(tables);
+    const streamTables = bound !== undefined && bound <= maxArchiveSize;
+    const send = (archive: ArchiveToSend) => deliverArchive(client, bucket, archive, snapshotTime, options, emit, stop.signal);
 
-    try {
-      for (const archive of attachmentsPlan) await deliver(archive);
-    } catch (error) {
-      stopTables.abort();
-      await tablesPrepared.catch(() => {});
-      throw error;
+    await Promise.all([
+      task(async () => {
+        for (const archive of attachmentsPlan) attachmentObjects.push(await send({ ...archive, entryCount: archive.entries.length }));
+      }),
+      task(async () => {
+        if (streamTables) {
+          emit({ type: 'plan', kind: 'tables', archives: [{ key: archiveKey(tenant, jobId, 'tables'), size: bound, entries: tables.length }] });
+          tableObjects.push(
+            await send({
+              kind: 'tables',
+              key: archiveKey(tenant, jobId, 'tables'),
+              part: undefined,
+              partCount: 1,
+              entries: streamPreparedTables(preparing.each),
+              entryCount: tables.length,
+              sizeBound: bound,
+            }),
+          );
+        } else {
+          const prepared = await preparing.all;
+          for (const archive of plan('tables', prepared.map(tableEntry), { tenant, jobId, maxArchiveSize }, emit, warn)) {
+            tableObjects.push(await send({ ...archive, entryCount: archive.entries.length }));
+          }
+        }
+      }),
+      task(async () => {
+        await preparing.all;
+      }),
+    ]);
+    if (errors.length > 0) {
+      // An upload that could not be aborted matters most: it left parts behind (its message has the cause).
+      throw errors.find((e) => isIonDestError(e) && e.code === 'UPLOAD_NOT_ABORTED') ?? errors[0];
     }
-    const prepared = await tablesPrepared;
-    const tablesPlan = plan('tables', prepared.map(tableEntry), { tenant, jobId, maxArchiveSize }, emit, warn);
-    for (const archive of tablesPlan) await deliver(archive);
+    const prepared = await preparing.all;
 
+    const objects = [...attachmentObjects, ...tableObjects];
     const sourceBytes =
       attachmentEntries.reduce((sum, e) => sum + e.size, 0) + prepared.reduce((sum, t) => sum + t.sourceBytes, 0);
     if (options.manifest) {
@@ -217,10 +252,30 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
       warnings,
     };
   } finally {
+    stop.abort();
     await spool.remove();
     await snapshot.close();
     client.destroy();
   }
+}
+
+function tableEntryName(table: TableRef): string {
+  return `${table.name}.csv.gz`;
+}
+
+/** Upper bound of a single tables archive, or undefined when a table's size is unknown. */
+function tablesArchiveBound(tables: readonly TableRef[]): number | undefined {
+  let total = TAR_END_SIZE;
+  for (const t of tables) {
+    const bound = tableEntrySizeBound(t);
+    if (bound === undefined) return undefined;
+    total += tarEntrySize(tableEntryName(t), bound);
+  }
+  return total;
+}
+
+async function* streamPreparedTables(each: readonly Promise<PreparedTable>[]): AsyncGenerator<PackableEntry> {
+  for (const table of each) yield tableEntry(await table);
 }
 
 function tableEntry(t: PreparedTable): PackableEntry {
@@ -244,38 +299,53 @@ function plan(
   return archives;
 }
 
+/** One archive to upload: planned (exact size) or streamed (size bounded). */
+interface ArchiveToSend {
+  kind: ArchiveKind;
+  key: string;
+  part: number | undefined;
+  partCount: number;
+  entries: Iterable<PackableEntry> | AsyncIterable<PackableEntry>;
+  entryCount: number;
+  size?: number;
+  sizeBound?: number;
+}
+
 async function deliverArchive(
   client: S3Client,
   bucket: string,
-  archive: ArchivePlan<PackableEntry>,
+  archive: ArchiveToSend,
   snapshotTime: Date,
   options: DeliverSnapshotOptions,
   emit: ProgressListener,
+  signal: AbortSignal,
 ): Promise<DeliveredObject> {
   const started = Date.now();
   const partSize = options.partSize ?? DEFAULT_PART_SIZE;
-  emit({ type: 'archive-start', key: archive.key, kind: archive.kind, size: archive.size, partSize });
+  const expected = (archive.size ?? archive.sizeBound) as number;
+  emit({ type: 'archive-start', key: archive.key, kind: archive.kind, size: expected, exact: archive.size !== undefined, partSize });
   const uploaded = await uploadArchive({
     client,
     bucket,
     key: archive.key,
     body: packArchive(archive.entries, snapshotTime),
-    size: archive.size,
+    ...(archive.size !== undefined ? { size: archive.size } : { sizeBound: archive.sizeBound as number }),
     partSize,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-    onProgress: (n) => emit({ type: 'archive-progress', key: archive.key, uploaded: n, size: archive.size }),
+    signal,
+    onProgress: (n) => emit({ type: 'archive-progress', key: archive.key, uploaded: n, size: expected }),
   });
-  emit({ type: 'archive-done', key: archive.key, size: archive.size, checksum: uploaded.checksum, seconds: (Date.now() - started) / 1000 });
+  emit({ type: 'archive-done', key: archive.key, size: uploaded.size, checksum: uploaded.checksum, seconds: (Date.now() - started) / 1000 });
   return {
     key: archive.key,
     kind: archive.kind,
     ...(archive.part !== undefined ? { part: archive.part } : {}),
     partCount: archive.partCount,
-    size: archive.size,
+    size: uploaded.size,
     checksumAlgorithm: uploaded.checksumAlgorithm,
     checksumType: uploaded.checksumType,
     checksum: uploaded.checksum,
-    entries: archive.entries.length,
+    entries: archive.entryCount,
     uploadParts: uploaded.partCount,
     uploadPartSize: uploaded.partSize,
   };
@@ -293,7 +363,7 @@ async function deliverManifest(
     `${JSON.stringify(buildManifest({ tenant: options.tenant, jobId: options.jobId, snapshotTime, deliveredAt: new Date(), objects }), null, 2)}\n`,
   );
   const started = Date.now();
-  emit({ type: 'archive-start', key, kind: 'manifest', size: body.length, partSize: body.length });
+  emit({ type: 'archive-start', key, kind: 'manifest', size: body.length, exact: true, partSize: body.length });
   const uploaded = await uploadArchive({
     client,
     bucket: options.bucket,

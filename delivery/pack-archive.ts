@@ -13,10 +13,10 @@ export interface PackableEntry extends PlannedEntry {
 /**
  * Stream one archive: a ustar tar of `entries` in the order given, with deterministic
  * headers (see buildEntryHeader). Entries are read one at a time and never held whole in
- * memory. A source that yields more or fewer bytes than its planned size fails the
+ * memory; they may arrive asynchronously (a table as soon as it is compressed). A source that yields more or fewer bytes than its planned size fails the
  * archive with SOURCE_FILE_CHANGED instead of producing a corrupt tar.
  */
-export async function* packArchive(entries: readonly PackableEntry[], mtime: Date): AsyncGenerator<Buffer> {
+export async function* packArchive(entries: Iterable<PackableEntry> | AsyncIterable<PackableEntry>, mtime: Date): AsyncGenerator<Buffer> {
   const pack = tar.pack();
   const feeding = feedEntries(pack, entries, mtime).then(
     () => pack.finalize(),
@@ -30,8 +30,8 @@ export async function* packArchive(entries: readonly PackableEntry[], mtime: Dat
   }
 }
 
-async function feedEntries(pack: Pack, entries: readonly PackableEntry[], mtime: Date): Promise<void> {
-  for (const entry of entries) {
+async function feedEntries(pack: Pack, entries: Iterable<PackableEntry> | AsyncIterable<PackableEntry>, mtime: Date): Promise<void> {
+  for await (const entry of entries) {
     let finish!: (error?: Error | null) => void;
     const done = new Promise<void>((resolve, reject) => {
       finish = (error) => (error ? reject(error) : resolve());

@@ -31,8 +31,8 @@ export const TROUBLESHOOTING = {
   },
   DATABASE_EXPORT_FAILED: {
     symptom: 'Reading a table from PostgreSQL failed during the snapshot',
-    cause: 'The export user lacks SELECT on a table, a lock could not be taken in time (a long ALTER TABLE or VACUUM FULL holds the table), or the connection was cut mid-COPY.',
-    fix: 'Grant SELECT on every table of the schema, let the blocking statement finish, and re-run the same job: it overwrites the same keys.',
+    cause: 'The export user lacks SELECT on a table, row-level security would hide some of its rows from that user (the export refuses to deliver a partial table), a lock could not be taken in time (a long ALTER TABLE or VACUUM FULL holds the table), or the connection was cut mid-COPY.',
+    fix: 'Grant SELECT on every table of the schema (and BYPASSRLS, or export as the tables\' owner, where row-level security is on), let the blocking statement finish, and re-run the same job: it overwrites the same keys.',
   },
   ATTACHMENTS_BUCKET_UNREADABLE: {
     symptom: "First Resonance's attachments bucket cannot be listed or read",

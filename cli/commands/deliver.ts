@@ -40,7 +40,7 @@ interface DeliverArgs {
 /** `ion-dest deliver`: pack a snapshot's tables and attachments and stream them into the customer's bucket. */
 export const deliverCommand: CommandModule<object, DeliverArgs> = {
   command: 'deliver',
-  describe: 'Deliver a snapshot (tables and attachments directories) into a customer bucket under <tenant>/<job-id>/',
+  describe: 'Deliver a snapshot (tables from a directory or a PostgreSQL schema, attachments from a directory or s3://) into a customer bucket under <tenant>/<job-id>/',
   builder: (y) =>
     y
       .options(

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { assertNoProblems, validateAccountId } from '../../policy/index.js';
+import { assertNoProblems } from '../../policy/index.js';
 import { renderChecklist, renderJson } from '../../verifier/report.js';
 import { DEFAULT_FLEET_CONCURRENCY, readFleetFile, renderFleetSummary, verifyFleet } from '../../verifier/fleet.js';
 import type { VerificationReport, VerifyOptions } from '../../verifier/types.js';
@@ -107,9 +107,6 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       .example('$0 verify --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme', '')
       .example('$0 verify --fleet destinations.csv --json', '') as never,
   handler: async (args) => {
-    if (args['expected-bucket-owner'] !== undefined) {
-      assertNoProblems([validateAccountId(args['expected-bucket-owner'], '--expected-bucket-owner')]);
-    }
     await (args.fleet !== undefined ? verifyMany(args) : verifyOne(args));
   },
 };

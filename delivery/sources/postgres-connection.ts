@@ -29,6 +29,14 @@ export const REDACTED = '***';
 const POSTGRES_URL_SCHEMES = ['postgres:', 'postgresql:'];
 /** Seen by the server in pg_stat_activity, so a DBA can tell whose COPY it is. */
 export const APPLICATION_NAME = 'ion-dest snapshot';
+/** A host that drops packets fails the delivery in half a minute, not after the kernel's TCP timeout. */
+export const CONNECT_TIMEOUT_MS = 30_000;
+/**
+ * Every connection of a snapshot: named, with a connect timeout, and with TCP
+ * keepalives so the connection holding the snapshot, idle while others read, is not
+ * dropped by a firewall or NAT on a long delivery.
+ */
+const BASE_CONFIG = { application_name: APPLICATION_NAME, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true } as const;
 
 /**
  * Resolve the connection: the `--database-url` given, else `DATABASE_URL`, else
@@ -43,7 +51,7 @@ export function resolvePostgresConnection(options: PostgresConnectionOptions = {
     const parsed = parseDatabaseUrl(url, field);
     const secrets = [url, parsed.password, decodeURIComponentSafe(parsed.password)];
     return {
-      config: { connectionString: url, application_name: APPLICATION_NAME },
+      config: { connectionString: url, ...BASE_CONFIG },
       target: `${decodeURIComponentSafe(parsed.username) || '(default user)'}@${parsed.host || '(default host)'}${parsed.pathname || '/'}`,
       redact: (text) => redactSecrets(text, secrets),
     };
@@ -54,7 +62,7 @@ export function resolvePostgresConnection(options: PostgresConnectionOptions = {
   const database = nonEmpty(env.PGDATABASE);
   const password = env.PGPASSWORD;
   const config: pg.ClientConfig = {
-    application_name: APPLICATION_NAME,
+    ...BASE_CONFIG,
     ...(host ? { host } : {}),
     ...(port ? { port: Number(port) } : {}),
     ...(user ? { user } : {}),

@@ -75,6 +75,9 @@ export function validatePostgresTableSourceOptions(options: PostgresTableSourceO
   const max = options.maxConnections;
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 64))
     problems.push({ field: 'maxConnections', value: String(max), rule: 'between 1 and 64 connections' });
+  const lock = options.lockTimeoutMs;
+  if (lock !== undefined && (!Number.isInteger(lock) || lock < 1 || lock > 2_147_483_647))
+    problems.push({ field: 'lockTimeoutMs', value: String(lock), rule: 'a whole number of milliseconds from 1 to 2147483647' });
   return problems;
 }
 
@@ -109,6 +112,7 @@ async function openSchemaSnapshot(connection: PostgresConnection, options: Postg
   const idle: Reader[] = [];
   const waiting: { resolve: (reader: Reader) => void; reject: (error: unknown) => void }[] = [];
   let closed = false;
+  let closing: Promise<void> | undefined;
 
   const closeAll = async () => {
     closed = true;
@@ -141,11 +145,10 @@ async function openSchemaSnapshot(connection: PostgresConnection, options: Postg
         await exporter.client.query(`SET LOCAL lock_timeout = ${Math.round(lockTimeoutMs)}`);
         const names = tables.map((t) => `${escapeIdentifierOf(schemaName)}.${escapeIdentifierOf(t.relname)}`).join(', ');
         await exporter.client.query(`LOCK TABLE ${names} IN ACCESS SHARE MODE`);
-        await exporter.client.query('SET LOCAL lock_timeout = 0');
       });
     }
   } catch (error) {
-    await closeAll();
+    await (closing ??= closeAll());
     throw error;
   }
 
@@ -192,6 +195,16 @@ async function openSchemaSnapshot(connection: PostgresConnection, options: Postg
     return new Promise<Reader>((resolve, reject) => waiting.push({ resolve, reject }));
   };
 
+  // Each table is read once: after the last one the snapshot has nothing left to give,
+  // so its transaction and connections end now rather than when the delivery finishes
+  // uploading (a long-open transaction holds back VACUUM on a busy database).
+  let finished = 0;
+  const finish = (reader: Reader) => {
+    finished += 1;
+    release(reader);
+    if (finished === tables.length) closing ??= closeAll();
+  };
+
   return {
     tables: tables.map((t): TableRef => ({ name: t.archiveName, format: 'csv' })),
     skipped,
@@ -202,10 +215,10 @@ async function openSchemaSnapshot(connection: PostgresConnection, options: Postg
       if (closed) throw new IonDestError('DATABASE_EXPORT_FAILED', 'The snapshot is already closed.', { source: 'toolkit' });
       opened.add(ref.name);
       const reader = await acquire();
-      return streamTable(connection, reader, schemaName, table, release);
+      return streamTable(connection, reader, schemaName, table, finish);
     },
     async close() {
-      await closeAll();
+      await (closing ??= closeAll());
     },
   };
 }
@@ -258,7 +271,7 @@ async function connectReader(connection: PostgresConnection): Promise<Reader> {
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw new IonDestError('DATABASE_CONNECTION_FAILED', `Cannot connect to PostgreSQL at ${connection.target}: ${connection.redact(describe(error))}`, {
+    throw new IonDestError('DATABASE_CONNECTION_FAILED', `Cannot connect to PostgreSQL at ${connection.target}: ${connection.redact(describeDriverError(error))}`, {
       source: 'user',
       cause: redactedCause(connection, error),
     });
@@ -313,7 +326,7 @@ async function runStep<T>(connection: PostgresConnection, what: string, step: ()
 }
 
 function exportError(connection: PostgresConnection, what: string, error: unknown): IonDestError {
-  return new IonDestError('DATABASE_EXPORT_FAILED', `Could not ${what} in ${connection.target}: ${connection.redact(describe(error))}`, {
+  return new IonDestError('DATABASE_EXPORT_FAILED', `Could not ${what} in ${connection.target}: ${connection.redact(describeDriverError(error))}`, {
     // The database is the endpoint here: it refused (privileges, locks) or the connection failed.
     source: 'aws',
     cause: redactedCause(connection, error),
@@ -321,7 +334,7 @@ function exportError(connection: PostgresConnection, what: string, error: unknow
 }
 
 /** The server's message with its SQLSTATE, e.g. `permission denied for table x (42501)`. */
-function describe(error: unknown): string {
+function describeDriverError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return typeof code === 'string' && code !== '' ? `${error.message} (${code})` : error.message;
@@ -331,7 +344,7 @@ function describe(error: unknown): string {
 
 /** The driver's error, rebuilt from its redacted message, so a password cannot travel inside a cause. */
 function redactedCause(connection: PostgresConnection, error: unknown): Error {
-  const cause = new Error(connection.redact(describe(error)));
+  const cause = new Error(connection.redact(describeDriverError(error)));
   const code = (error as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string') (cause as Error & { code?: string }).code = code;
   return cause;

@@ -44,6 +44,7 @@ export interface S3Location {
   readonly prefix: string;
 }
 
+/** `s3://` then the bucket up to the first `/`, then the prefix (which may hold any character S3 allows). */
 const S3_URL = /^s3:\/\/([^/]*)(?:\/(.*))?$/s;
 
 /** Parse `s3://bucket/prefix/` into bucket and folder prefix; problems name the field. */

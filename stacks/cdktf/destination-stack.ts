@@ -1,3 +1,4 @@
+import { join, relative, resolve } from 'node:path';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition/index.js';
 import { DataAwsS3Bucket } from '@cdktf/provider-aws/lib/data-aws-s3-bucket/index.js';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
@@ -66,6 +67,17 @@ export const LOCAL = {
 /** The stack's outputs: what the customer sends back (Step 3 of the setup guide). */
 export const OUTPUT = { roleArn: 'role_arn', bucketName: 'bucket_name', bucketRegion: 'bucket_region' } as const;
 
+/**
+ * The state file `cdktf deploy` uses. cdktf runs Terraform in `<outdir>/stacks/<stack>/`,
+ * which `cdktf synth` rewrites, so the state lives beside cdktf.json instead, named as
+ * cdktf names it; the backend holds the path relative to the stack's directory, never a
+ * machine's absolute path.
+ */
+export function deployStatePath(outdir: string, cwd: string = process.cwd()): string {
+  const stackDir = resolve(cwd, outdir, 'stacks', STACK_NAME);
+  return relative(stackDir, join(cwd, `terraform.${STACK_NAME}.tfstate`));
+}
+
 export interface DestinationStackOptions {
   /** Values that become the variables' defaults: how `cdktf deploy` takes its configuration. */
   inputs?: DestinationInputs;
@@ -80,7 +92,7 @@ export interface DestinationStackOptions {
 
 /**
  * A local value. Terraform keeps variables, locals and outputs in separate name spaces,
- * constructs do not: the construct ID is prefixed and the Terraform name set back.
+ * constructs share one: the construct ID is prefixed and the Terraform name set back.
  */
 function defineLocal(scope: Construct, name: string, value: unknown): TerraformLocal {
   const element = new TerraformLocal(scope, `local_${name}`, value);
@@ -88,10 +100,9 @@ function defineLocal(scope: Construct, name: string, value: unknown): TerraformL
   return element;
 }
 
+/** An output; its construct ID is its Terraform name, so `cdktf deploy` and `cdktf output` show it as is. */
 function defineOutput(scope: Construct, name: string, config: TerraformOutputConfig): TerraformOutput {
-  const element = new TerraformOutput(scope, `output_${name}`, config);
-  element.overrideLogicalId(name);
-  return element;
+  return new TerraformOutput(scope, name, config);
 }
 
 /** `aws_s3_bucket.destination` and the like: a resource's address in expressions (data sources add `data.`). */

@@ -3,22 +3,11 @@
  * Inputs come from stacks/cdktf/config.ts's sources and are checked before anything
  * is synthesized; a bad value stops here with the field, the value and the rule.
  */
-import { join, relative, resolve } from 'node:path';
 import { App } from 'cdktf';
 import { reportError } from '../../cli/report-error.js';
 import { readDeployConfig } from './config.js';
-import { DestinationStack, STACK_NAME } from './destination-stack.js';
+import { DestinationStack, STACK_NAME, deployStatePath } from './destination-stack.js';
 import { VARIABLE_SPECS } from './variables.js';
-
-/**
- * `cdktf deploy` runs Terraform in `<outdir>/stacks/<stack>/`, which `cdktf synth`
- * rewrites; the state lives beside cdktf.json instead, named as cdktf names it, and
- * the backend holds the relative path to it (never a machine's absolute path).
- */
-export function deployStatePath(outdir: string, cwd: string = process.cwd()): string {
-  const stackDir = resolve(cwd, outdir, 'stacks', STACK_NAME);
-  return relative(stackDir, join(cwd, `terraform.${STACK_NAME}.tfstate`));
-}
 
 function main(): number {
   const app = new App();

@@ -216,12 +216,14 @@ export function declareVariables(scope: Construct, defaults: DestinationInputs =
   const declared = {} as Record<VariableName, TerraformVariable>;
   for (const [name, spec] of Object.entries(VARIABLE_SPECS) as [VariableName, VariableSpec][]) {
     const configured = defaults[name];
-    const variable = new TerraformVariable(scope, name, {
+    // Construct IDs share one name space; Terraform's variables, locals and outputs do not.
+    const variable = new TerraformVariable(scope, `variable_${name}`, {
       type: spec.type,
       description: spec.description,
       nullable: false,
       ...(configured !== undefined ? { default: configured } : spec.default !== undefined ? { default: spec.default } : {}),
     });
+    variable.overrideLogicalId(name);
     for (const check of spec.checks) {
       variable.addValidation({
         condition: expression(check.condition),

@@ -26,8 +26,8 @@ import { contractDocument } from '../fixtures/contract.js';
 
 /**
  * The generated template, deployed into moto with CloudFormation's own API, then
- * read back with IAM and S3. moto's CloudFormation applies only part of a bucket's
- * properties (see test/emulator/README.md); this asserts everything it does apply.
+ * read back with IAM and S3. The bucket's other settings (versioning, public access
+ * block, bucket policy, …) are asserted in deploy-bucket-settings.test.ts.
  */
 const ACCOUNT = '111122223333';
 const EXTERNAL_ID = 'ion-acme-7f3a9c';

@@ -231,6 +231,19 @@ describe('PostgreSQL schema source', () => {
     expect(csv).toEqual({ animals: 'name\ncat\n', dogs: 'name,breed\nrex,collie\n', 'a%2Fb': 'v\n1\n', [INJECTION_TABLE]: 'v\nstill here\n' });
   });
 
+  it('ends its transaction and connections as soon as the last table has been read, before close()', async () => {
+    const snapshot = await createPostgresTableSource({ databaseUrl: server.url, schema: SCHEMA, maxConnections: 2 }).open();
+    try {
+      for (const table of snapshot.tables.slice(0, -1)) await readText(await snapshot.openTable(table));
+      // Read one after another, the tables share one reader; the other connection holds the snapshot.
+      expect(await snapshotSessions(2)).toBe(2);
+      await readText(await snapshot.openTable(snapshot.tables.at(-1)!));
+      expect(await snapshotSessions(0)).toBe(0);
+    } finally {
+      await snapshot.close();
+    }
+  });
+
   it('holds ACCESS SHARE locks while open, so no table is dropped before it is read', async () => {
     const snapshot = await createPostgresTableSource({ databaseUrl: server.url, schema: SCHEMA }).open();
     try {

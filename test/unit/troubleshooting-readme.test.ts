@@ -30,3 +30,30 @@ describe('README troubleshooting section', () => {
     expect(() => replaceTroubleshootingSection('no markers')).toThrow(/lacks the markers/);
   });
 });
+
+/** The setup guide's Troubleshooting table: its Issue (or Cause) text and Fix, and the code whose row answers it. */
+const GUIDE_ROWS = [
+  ['ASSUME_ROLE_DENIED', 'Role assumption fails (AccessDenied)', 'ion-dest audit'],
+  ['TRUST_PRINCIPAL_MISMATCH', 'Trust policy does not allow the First Resonance account', 'Verify the `Principal` in the trust policy matches the account ID provided by your account team.'],
+  ['TRUST_EXTERNAL_ID_MISMATCH', 'Role assumption fails with correct principal', 'Verify the `sts:ExternalId` condition matches the value provided by First Resonance.'],
+  ['BUCKET_ACCESS_DENIED', 'Access denied to bucket', 'Verify the permission policy is attached to the role and the bucket name matches'],
+  ['WRITE_DENIED', 'Test write fails (AccessDenied)', 'Check the permission policy includes `s3:PutObject` on the bucket resource'],
+  ['BUCKET_NOT_FOUND', 'Bucket does not exist', 'Verify the bucket name'],
+] as const;
+
+describe('the setup guide troubleshooting rows', () => {
+  it.each(GUIDE_ROWS)('%s answers "%s"', (code, symptom, fix) => {
+    expect(TROUBLESHOOTING[code].symptom).toContain(symptom);
+    expect(TROUBLESHOOTING[code].fix).toContain(fix);
+  });
+
+  it('the vendor-side AccessDenied names both causes, external ID first, and points to audit', () => {
+    const row = TROUBLESHOOTING.ASSUME_ROLE_DENIED;
+    const externalId = row.cause.indexOf('external ID mismatch');
+    const principal = row.cause.indexOf('`Principal`');
+    expect(externalId).toBeGreaterThan(-1);
+    expect(principal).toBeGreaterThan(externalId);
+    expect(row.fix).toContain('ion-dest audit');
+  });
+});
+

@@ -4,14 +4,15 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ListMultipartUploadsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
+import { ListMultipartUploadsCommand, ListObjectVersionsCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET_ACTIONS, permissionPolicy, trustPolicy } from '../../policy/index.js';
+import { BUCKET_ACTIONS, bucketArn, bucketObjectsArn, buildTlsOnlyBucketPolicy, permissionPolicy, trustPolicy } from '../../policy/index.js';
 import { CHECK_IDS, verifyDestination, type CheckId, type CheckStatus, type VerificationReport, type VerifyOptions } from '../../verifier/index.js';
 import {
   CUSTOMER_ACCOUNT_ID,
   OTHER_ACCOUNT_ID,
   VENDOR_ACCOUNT_ID,
+  accountAdminClients,
   createCustomerDestination,
   createVendorIdentity,
   type AccountIdentity,
@@ -55,6 +56,8 @@ interface Scenario {
   expected: Expected;
   /** Substrings the named check's message must contain. */
   messages?: Partial<Record<CheckId, string>>;
+  /** Further setup on the created destination (enforcement still off). */
+  afterCreate?: (d: CustomerDestination) => Promise<void>;
 }
 
 const ALL_SKIPPED_AFTER_ASSUME: Expected = Object.fromEntries(
@@ -65,6 +68,18 @@ const skipAfterBucket = Object.fromEntries(AFTER_BUCKET.map((id) => [id, ['skip'
 
 const SCENARIOS: Scenario[] = [
   { name: 'healthy destination', setup: () => ({}), ok: true, expected: {}, messages: { versioning: 's3:DeleteObjectVersion', encryption: 'SSE-S3' } },
+  {
+    name: "healthy destination with the stack's TLS-only bucket policy",
+    setup: () => ({}),
+    afterCreate: async (d) => {
+      const { s3 } = accountAdminClients(emulator, d.accountId);
+      const policy = buildTlsOnlyBucketPolicy<never>({ bucketArn: bucketArn('aws', d.bucket), bucketObjectsArn: bucketObjectsArn('aws', d.bucket) });
+      await s3.send(new PutBucketPolicyCommand({ Bucket: d.bucket, Policy: JSON.stringify(policy) }));
+      s3.destroy();
+    },
+    ok: true,
+    expected: {},
+  },
   {
     name: 'trust policy names another account (wrong principal)',
     setup: () => ({ trustedAccountId: OTHER_ACCOUNT_ID }),
@@ -217,17 +232,16 @@ beforeAll(async () => {
   for (const [i, scenario] of SCENARIOS.entries()) {
     const name = slug(i);
     const setup = scenario.setup(key);
-    destinations.set(
-      scenario.name,
-      await createCustomerDestination(emulator, {
-        bucket: name,
-        roleName: name,
-        trustedAccountId: VENDOR_ACCOUNT_ID,
-        externalIds: EXTERNAL_ID,
-        ...setup,
-        ...bucketSpecific(scenario.name, name),
-      }),
-    );
+    const destination = await createCustomerDestination(emulator, {
+      bucket: name,
+      roleName: name,
+      trustedAccountId: VENDOR_ACCOUNT_ID,
+      externalIds: EXTERNAL_ID,
+      ...setup,
+      ...bucketSpecific(scenario.name, name),
+    });
+    await scenario.afterCreate?.(destination);
+    destinations.set(scenario.name, destination);
   }
   vendor = await createVendorIdentity(emulator);
   admin = await createCustomerAdmin(emulator, CUSTOMER_ACCOUNT_ID);

@@ -7,6 +7,7 @@ def apply() -> None:
     from . import canonical_request
     from . import cfn_inline_policy
     from . import s3_kms_key_access
+    from . import bucket_policy_conditions, cfn_bucket_properties, s3_eventbridge_notification
 
     cross_account_trust.apply()
     trust_principal.apply()
@@ -17,3 +18,6 @@ def apply() -> None:
     canonical_request.apply()
     cfn_inline_policy.apply()
     s3_kms_key_access.apply()
+    cfn_bucket_properties.apply()
+    bucket_policy_conditions.apply()
+    s3_eventbridge_notification.apply()

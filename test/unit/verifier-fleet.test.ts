@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { IonDestError } from '../../errors/index.js';
+import { roleArn } from '../../policy/index.js';
+import { parseFleet } from '../../verifier/fleet.js';
+
+const ROLE = roleArn('aws', '444455556666', 'ion-delivery');
+
+function problemsOf(run: () => unknown): { field: string; value: string }[] {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(IonDestError);
+    expect((error as IonDestError).code).toBe('INVALID_INPUT');
+    return (error as IonDestError).problems.map((p) => ({ field: p.field, value: p.value }));
+  }
+  throw new Error('expected INVALID_INPUT');
+}
+
+describe('parseFleet', () => {
+  it('reads CSV with snake_case, camelCase or kebab-case headers, skipping blank lines and comments', () => {
+    const csv = `# destinations\nrole_arn,externalId,bucket,Region,tenant,expected-bucket-owner\n${ROLE},ion-acme-7f3a9c,acme-ion-snapshots,us-east-1,acme,\n\n${ROLE},ion-b-1234,b-ion-snapshots,eu-west-1,b,444455556666\n`;
+    expect(parseFleet(csv, 'csv')).toEqual([
+      { roleArn: ROLE, externalId: 'ion-acme-7f3a9c', bucket: 'acme-ion-snapshots', region: 'us-east-1', tenant: 'acme' },
+      { roleArn: ROLE, externalId: 'ion-b-1234', bucket: 'b-ion-snapshots', region: 'eu-west-1', tenant: 'b', expectedBucketOwner: '444455556666' },
+    ]);
+  });
+
+  it('reads a JSON array of destinations', () => {
+    const json = JSON.stringify([{ roleArn: ROLE, externalId: 'ion-acme-7f3a9c', bucket: 'acme-ion-snapshots', region: 'us-east-1', tenant: 'acme' }]);
+    expect(parseFleet(json, 'json')).toHaveLength(1);
+  });
+
+  it('reports every bad value with its row, before any AWS call', () => {
+    const csv = `role_arn,external_id,bucket,region,tenant\n${ROLE},ion-acme-7f3a9c,acme-ion-snapshots,us-east-1,acme\nnot-an-arn,x,Bad_Bucket,mars-1,../t\n`;
+    expect(problemsOf(() => parseFleet(csv, 'csv'))).toEqual([
+      { field: 'row 3 roleArn', value: 'not-an-arn' },
+      { field: 'row 3 externalId', value: 'x' },
+      { field: 'row 3 bucket', value: 'Bad_Bucket' },
+      { field: 'row 3 region', value: 'mars-1' },
+      { field: 'row 3 tenant', value: '../t' },
+    ]);
+  });
+
+  it.each([
+    ['an unknown column', 'csv', `role_arn,external_id,bucket,region,tenant,colour\n${ROLE},ion-a-1234,abc,us-east-1,t,red\n`, 'row 2 column'],
+    ['a missing column', 'csv', `role_arn,bucket,region,tenant\n${ROLE},abc,us-east-1,t\n`, 'row 2 externalId'],
+    ['an empty file', 'csv', 'role_arn,external_id,bucket,region,tenant\n', '--fleet'],
+    ['JSON that is not a list', 'json', '{"roleArn": "x"}', '--fleet'],
+    ['broken JSON', 'json', '[{', '--fleet'],
+    ['a region outside the role partition', 'json', JSON.stringify([{ roleArn: ROLE, externalId: 'ion-a-1234', bucket: 'abc', region: 'cn-north-1', tenant: 't' }]), '[0] region'],
+  ] as const)('rejects %s', (_name, format, text, field) => {
+    expect(problemsOf(() => parseFleet(text, format)).map((p) => p.field)).toContain(field);
+  });
+});
