@@ -19,6 +19,7 @@ import {
   GetBucketVersioningCommand,
   GetObjectCommand,
   GetPublicAccessBlockCommand,
+  PutBucketAclCommand,
   PutBucketPolicyCommand,
   PutObjectCommand,
   type S3Client,
@@ -162,7 +163,8 @@ describe('the bucket a CloudFormation deploy creates, read back through S3', () 
     const c = clientsFor(emulator.url, 'us-east-1');
     const stackName = 'ion-settings-update';
     const logs = 'acme-settings-access-logs';
-    await c.s3.send(new CreateBucketCommand({ Bucket: logs, GrantWrite: LOG_DELIVERY_GROUP, GrantReadACP: LOG_DELIVERY_GROUP }));
+    await c.s3.send(new CreateBucketCommand({ Bucket: logs }));
+    await c.s3.send(new PutBucketAclCommand({ Bucket: logs, GrantWrite: LOG_DELIVERY_GROUP, GrantReadACP: LOG_DELIVERY_GROUP }));
     const bucket = await deployBucket(c, stackName, { BucketName: 'acme-settings-update' });
     expect((await c.s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }))).EventBridgeConfiguration).toEqual({});
 

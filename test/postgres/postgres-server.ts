@@ -81,6 +81,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     const { uid, gid } = systemUserIds(POSTGRES_SYSTEM_USER);
     chownSync(root, uid, gid);
     chownSync(pwFile, uid, gid);
+    const reach = spawnSync('runuser', ['-u', POSTGRES_SYSTEM_USER, '--', 'test', '-w', root]);
+    if (reach.status !== 0) {
+      rmSync(root, { recursive: true, force: true });
+      throw new Error(`the "${POSTGRES_SYSTEM_USER}" user cannot reach the temporary folder ${root} (a parent folder is closed to it); point TMPDIR at a folder every user can traverse, such as the system temp folder`);
+    }
   }
 
   let started = false;

@@ -55,11 +55,8 @@ type Outputs = Record<string, unknown>;
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 async function settle<T>(work: Promise<T>): Promise<Settled<T>> {
-  const t0 = Date.now();
   try {
-    const value = await work;
-    console.log('TIMING', Date.now() - t0);
-    return { ok: true, value };
+    return { ok: true, value: await work };
   } catch (error) {
     return { ok: false, error };
   }

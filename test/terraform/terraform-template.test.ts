@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
@@ -23,7 +24,7 @@ import { stringLiteral } from '../../stacks/cdktf/hcl.js';
 import { VARIABLE, VARIABLE_SPECS } from '../../stacks/cdktf/variables.js';
 import { GENERATED_NOTE, synthTerraform } from '../../stacks/cdktf/write.js';
 import { contractDocument } from '../fixtures/contract.js';
-import { COMMITTED_TERRAFORM, REPO_ROOT } from './terraform-harness.js';
+import { COMMITTED_TERRAFORM, REPO_ROOT, runCommand } from './terraform-harness.js';
 
 const ACCOUNT = '111122223333';
 const EXTERNAL_ID = 'ion-acme-7f3a9c';
@@ -363,5 +364,44 @@ describe('Terraform string literals (stacks/cdktf/hcl.ts)', () => {
     ['%{ if }', '"%%{ if }"'],
   ])('quotes %j as %s', (value, literal) => {
     expect(stringLiteral(value)).toBe(literal);
+  });
+});
+
+describe('the cdktf app (stacks/cdktf/main.ts, what `cdktf synth` and `cdktf deploy` run)', () => {
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  const main = join(REPO_ROOT, 'stacks', 'cdktf', 'main.ts');
+  let outdir: string | undefined;
+  afterEach(() => {
+    if (outdir) rmSync(outdir, { recursive: true, force: true });
+    outdir = undefined;
+  });
+  function runApp(env: Record<string, string>) {
+    outdir = mkdtempSync(join(tmpdir(), 'ion-dest-cdktf-app-'));
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ION_DEST_') && k !== 'AWS_ENDPOINT_URL'));
+    return runCommand(process.execPath, [tsx, main], outdir, { ...clean, CDKTF_OUTDIR: outdir, ...env });
+  }
+
+  it('stops before synthesizing, with the IonDestError message and exit code 2, on a bad input', async () => {
+    const result = await runApp({ ION_DEST_TRUSTED_ACCOUNT_ID: '12345', ION_DEST_EXTERNAL_ID: EXTERNAL_ID });
+    expect(result.code).toBe(2);
+    expect(result.output).toContain(
+      'error [INVALID_INPUT]: Invalid trusted_account_id (ION_DEST_TRUSTED_ACCOUNT_ID) "12345": an AWS account ID is exactly 12 digits.',
+    );
+    expect(existsSync(join(outdir!, 'stacks'))).toBe(false);
+  });
+
+  it('synthesizes the stack with the configuration as variable defaults and the emulator endpoint', async () => {
+    const result = await runApp({
+      ION_DEST_TRUSTED_ACCOUNT_ID: ACCOUNT,
+      ION_DEST_EXTERNAL_ID: EXTERNAL_ID,
+      ION_DEST_AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+    });
+    expect(result.code, result.output).toBe(0);
+    const synthesized = JSON.parse(readFileSync(join(outdir!, 'stacks', STACK_NAME, 'cdk.tf.json'), 'utf8')) as TerraformJson;
+    expect(synthesized.variable.trusted_account_id!.default).toBe(ACCOUNT);
+    expect(synthesized.variable.external_id!.default).toBe(EXTERNAL_ID);
+    expect(synthesized.provider.aws[0]).toMatchObject({ endpoints: [{ s3: 'http://127.0.0.1:4566' }] });
+    expect(synthesized.locals).toEqual(committed.locals);
+    expect(Object.keys(synthesized.resource).sort()).toEqual(Object.keys(committed.resource).sort());
   });
 });

@@ -67,35 +67,31 @@ def _lifecycle_filter(rule: dict[str, Any]) -> dict[str, Any]:
     return {"And": {"Prefix": prefix or "", "Tag": tags}}
 
 
+def _pick(source: dict[str, Any], names: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """The (CloudFormation name, API name) pairs present in source, as S3's XML text."""
+    return {api: _flag(source[cfn]) if isinstance(source[cfn], bool) else str(source[cfn]) for cfn, api in names if source.get(cfn) is not None}
+
+
 def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
     for key in sorted(set(rule) - LIFECYCLE_RULE_KEYS):
         _report(f"LifecycleConfiguration.Rules[].{key}")
     api: dict[str, Any] = {"ID": rule.get("Id"), "Status": rule["Status"], "Filter": _lifecycle_filter(rule)}
     if "AbortIncompleteMultipartUpload" in rule:
-        api["AbortIncompleteMultipartUpload"] = {
-            "DaysAfterInitiation": str(rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"])
-        }
-    expiration = {
-        api_key: str(rule[cfn_key]) if cfn_key != "ExpiredObjectDeleteMarker" else _flag(rule[cfn_key])
-        for cfn_key, api_key in (("ExpirationInDays", "Days"), ("ExpirationDate", "Date"), ("ExpiredObjectDeleteMarker", "ExpiredObjectDeleteMarker"))
-        if cfn_key in rule
-    }
+        api["AbortIncompleteMultipartUpload"] = _pick(rule["AbortIncompleteMultipartUpload"], (("DaysAfterInitiation", "DaysAfterInitiation"),))
+    expiration = _pick(rule, (("ExpirationInDays", "Days"), ("ExpirationDate", "Date"), ("ExpiredObjectDeleteMarker", "ExpiredObjectDeleteMarker")))
     if expiration:
         api["Expiration"] = expiration
-    noncurrent = rule.get("NoncurrentVersionExpiration") or {}
-    noncurrent_days = noncurrent.get("NoncurrentDays", rule.get("NoncurrentVersionExpirationInDays"))
-    if noncurrent_days is not None:
-        api["NoncurrentVersionExpiration"] = {"NoncurrentDays": str(noncurrent_days)}
+    noncurrent = _pick(rule.get("NoncurrentVersionExpiration") or {}, (("NoncurrentDays", "NoncurrentDays"),)) or _pick(
+        rule, (("NoncurrentVersionExpirationInDays", "NoncurrentDays"),)
+    )
+    if noncurrent:
+        api["NoncurrentVersionExpiration"] = noncurrent
     if rule.get("Transitions"):
-        api["Transition"] = [
-            {k: str(v) for k, v in (("StorageClass", t.get("StorageClass")), ("Days", t.get("TransitionInDays")), ("Date", t.get("TransitionDate"))) if v is not None}
-            for t in rule["Transitions"]
-        ]
+        names = (("StorageClass", "StorageClass"), ("TransitionInDays", "Days"), ("TransitionDate", "Date"))
+        api["Transition"] = [_pick(t, names) for t in rule["Transitions"]]
     if rule.get("NoncurrentVersionTransitions"):
-        api["NoncurrentVersionTransition"] = [
-            {k: str(v) for k, v in (("StorageClass", t.get("StorageClass")), ("NoncurrentDays", t.get("TransitionInDays")), ("NewerNoncurrentVersions", t.get("NewerNoncurrentVersions"))) if v is not None}
-            for t in rule["NoncurrentVersionTransitions"]
-        ]
+        names = (("StorageClass", "StorageClass"), ("TransitionInDays", "NoncurrentDays"), ("NewerNoncurrentVersions", "NewerNoncurrentVersions"))
+        api["NoncurrentVersionTransition"] = [_pick(t, names) for t in rule["NoncurrentVersionTransitions"]]
     return api
 
 
