@@ -69,6 +69,11 @@ export const ERROR_CODES = [
   'TEMPLATE_BUCKET_NOT_FOUND',
   'TEMPLATE_BUCKET_ACCESS_DENIED',
   'TEMPLATE_ALREADY_PUBLISHED',
+  // demo (the whole job on the local emulator or in two real accounts)
+  'EMULATOR_START_FAILED',
+  'DEPLOY_TOOL_MISSING',
+  'STACK_DEPLOY_FAILED',
+  'DEMO_INTERRUPTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

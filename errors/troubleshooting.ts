@@ -310,4 +310,24 @@ export const TROUBLESHOOTING = {
     cause: 'This package version was published before from other sources (the template changed without a version bump). Published links point at that key, so it is never overwritten.',
     fix: 'Bump the package version (package.json) and publish again, or publish under another `--prefix`.',
   },
+  EMULATOR_START_FAILED: {
+    symptom: 'demo: the local AWS emulator did not start',
+    cause: 'The Python interpreter (ION_DEST_PYTHON, else python3) is missing or cannot import moto with its server (`moto[server]`), or moto exited on start (the message shows its last output).',
+    fix: "Install the emulator: `pip install 'moto[server]' boto3` (or point ION_DEST_PYTHON at a Python that has it), then run `ion-dest demo` again.",
+  },
+  DEPLOY_TOOL_MISSING: {
+    symptom: 'demo --method cdktf: Terraform or its offline provider mirror is missing',
+    cause: '`terraform` (1.11 or later) is not on PATH, or ION_DEST_PROVIDER_MIRROR does not name a folder holding registry.terraform.io/hashicorp/aws/5.100.0, which `cdktf deploy --skip-provider-lock` installs the provider from.',
+    fix: 'Install Terraform 1.11+, then `. scripts/dev-env.sh` (it finds the mirror) or set ION_DEST_PROVIDER_MIRROR yourself; or run the demo with the default `--method cloudformation`.',
+  },
+  STACK_DEPLOY_FAILED: {
+    symptom: "demo: deploying the customer's stack failed",
+    cause: "CloudFormation rejected or rolled back the stack (the message quotes the first failed resource's reason): most often the customer identity lacks a permission the stack needs, the stack name is taken, or the bucket name exists; with `--method cdktf`, `cdktf deploy` exited with an error (its output ends the message).",
+    fix: 'Give the customer identity the permissions listed in the README ("Against real AWS"), delete a failed or existing stack of that name (`aws cloudformation delete-stack`) or pass another `--stack-name`, and run the demo again.',
+  },
+  DEMO_INTERRUPTED: {
+    symptom: 'demo: stopped by Ctrl-C (SIGINT) or SIGTERM',
+    cause: 'The demo was interrupted before it finished; it stopped the emulator and removed its temporary files.',
+    fix: 'Run `ion-dest demo` again. Against real AWS, what was already created (the stack, the retained bucket, delivered objects) stays in the accounts.',
+  },
 } as const satisfies Record<ErrorCode, TroubleshootingRow>;

@@ -387,7 +387,8 @@ describe('the cdktf app (stacks/cdktf/main.ts, what `cdktf synth` and `cdktf dep
     expect(result.output).toContain(
       'error [INVALID_INPUT]: Invalid trusted_account_id (ION_DEST_TRUSTED_ACCOUNT_ID) "12345": an AWS account ID is exactly 12 digits.',
     );
-    expect(existsSync(join(outdir!, 'stacks'))).toBe(false);
+    expect(existsSync(join(outdir!, 'stacks', STACK_NAME))).toBe(false);
+    expect(existsSync(join(outdir!, 'manifest.json'))).toBe(false);
   });
 
   it('synthesizes the stack with the configuration as variable defaults and the emulator endpoint', async () => {
