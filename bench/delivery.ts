@@ -178,6 +178,8 @@ async function main(): Promise<void> {
       uploadStagePeakRssMiB: Math.max(...nodes.map((n) => n.peakRssBytes)) / MiB,
       boto3MiBps: mibps(boto3.bytes, boto3.seconds),
       uploadToBoto3Ratio: boto3.seconds / node.seconds,
+      deliveredMiB: (deliver.deliveredBytes as number) / MiB,
+      stageMarks: (deliver as unknown as { marks: Record<string, number> }).marks,
       partSizeMiB: common.partSize / MiB,
       concurrency: common.concurrency,
     };

@@ -69,6 +69,8 @@ export interface DeliverSnapshotOptions {
   /** SDK attempts per request (default 8). */
   maxAttempts?: number;
   onProgress?: ProgressListener;
+  /** Stop the delivery (Ctrl-C): the upload in progress is aborted and the spool removed; the delivery fails with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Check every option before any AWS call; throws one INVALID_INPUT listing every problem. */
@@ -139,6 +141,7 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
       emit({ type: 'session', number, expiration: expiration.toISOString() });
     },
   });
+  options.signal?.throwIfAborted();
   // Assume the role first: a wrong role or external ID fails before any source is read.
   await credentials();
   const client = createS3Client({
@@ -159,6 +162,11 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
       errors.push(error);
       stop.abort(error);
     });
+  const interrupt = () => {
+    errors.unshift(options.signal?.reason);
+    stop.abort(options.signal?.reason);
+  };
+  options.signal?.addEventListener('abort', interrupt, { once: true });
   const attachmentObjects: DeliveredObject[] = [];
   const tableObjects: DeliveredObject[] = [];
   try {
@@ -191,11 +199,11 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
     const streamTables = bound !== undefined && bound <= maxArchiveSize;
     const send = (archive: ArchiveToSend) => deliverArchive(client, bucket, archive, snapshotTime, options, emit, stop.signal);
 
+    // One archive uploads at a time: they share the destination's bandwidth anyway, and part
+    // buffers (concurrency × part size) stay those of one upload. Tables keep compressing meanwhile.
     await Promise.all([
       task(async () => {
         for (const archive of attachmentsPlan) attachmentObjects.push(await send({ ...archive, entryCount: archive.entries.length }));
-      }),
-      task(async () => {
         if (streamTables) {
           emit({ type: 'plan', kind: 'tables', archives: [{ key: archiveKey(tenant, jobId, 'tables'), size: bound, entries: tables.length }] });
           tableObjects.push(
@@ -224,6 +232,7 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
       // An upload that could not be aborted matters most: it left parts behind (its message has the cause).
       throw errors.find((e) => isIonDestError(e) && e.code === 'UPLOAD_NOT_ABORTED') ?? errors[0];
     }
+    options.signal?.throwIfAborted();
     const prepared = await preparing.all;
 
     const objects = [...attachmentObjects, ...tableObjects];
@@ -252,6 +261,7 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
       warnings,
     };
   } finally {
+    options.signal?.removeEventListener('abort', interrupt);
     stop.abort();
     await spool.remove();
     await snapshot.close();

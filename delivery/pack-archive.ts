@@ -18,6 +18,9 @@ export interface PackableEntry extends PlannedEntry {
  */
 export async function* packArchive(entries: Iterable<PackableEntry> | AsyncIterable<PackableEntry>, mtime: Date): AsyncGenerator<Buffer> {
   const pack = tar.pack();
+  // Errors reach the consumer through the iterator below; without a listener, one emitted
+  // after the consumer stopped (an aborted upload) would crash the process.
+  pack.on('error', () => {});
   const feeding = feedEntries(pack, entries, mtime).then(
     () => pack.finalize(),
     (error: unknown) => pack.destroy(error as Error),
@@ -36,7 +39,11 @@ async function feedEntries(pack: Pack, entries: Iterable<PackableEntry> | AsyncI
     const done = new Promise<void>((resolve, reject) => {
       finish = (error) => (error ? reject(error) : resolve());
     });
+    // Awaited below; it may fail first while the entry is still being written (the archive was torn down).
+    done.catch(() => {});
     const sink = pack.entry(buildEntryHeader(entry.name, entry.size, mtime), (error) => finish(error));
+    // The entry callback above reports the entry's failure; this keeps its 'error' event from being unhandled.
+    sink.on('error', () => {});
     const source = await entry.open();
     let written = 0;
     try {

@@ -33,6 +33,32 @@ export const DEFAULT_CONCURRENCY = 4;
  */
 export const CHECKSUM_ALGORITHM = 'CRC32' as const;
 
+const CLIENTS_SIGNING_CHECKSUM_ONLY = new WeakSet<S3Client>();
+
+/**
+ * Sign uploads with `UNSIGNED-PAYLOAD` when the request carries a flexible checksum
+ * header: S3 verifies the body against that (signed) CRC32 header, so hashing every byte
+ * again with SHA-256 for the signature only costs CPU on the delivery's main thread. Over
+ * TLS, the default, the transport protects the body as well.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
+ */
+export function signChecksummedUploadsWithoutPayloadHash(client: S3Client): void {
+  if (CLIENTS_SIGNING_CHECKSUM_ONLY.has(client)) return;
+  CLIENTS_SIGNING_CHECKSUM_ONLY.add(client);
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string>; body?: unknown };
+      const headers = request.headers;
+      if (headers && request.body !== undefined && Object.keys(headers).some((h) => h.toLowerCase().startsWith('x-amz-checksum-'))) {
+        headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+      }
+      return next(args);
+    },
+    // After the flexible checksums middleware (build step, normal priority) set its header.
+    { step: 'build', priority: 'low', name: 'ionDestUnsignedPayloadWithChecksum' },
+  );
+}
+
 /** Part size for an object of `size` bytes: `requested` (or the default), grown so the object fits in MAX_PARTS parts. */
 export function choosePartSize(size: number, requested: number = DEFAULT_PART_SIZE): number {
   const mib = 2 ** 20;
@@ -87,6 +113,7 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
   const planned = size ?? options.sizeBound;
   if (planned === undefined) throw new Error('uploadArchive needs size or sizeBound to choose the part size');
   const partSize = choosePartSize(planned, options.partSize);
+  signChecksummedUploadsWithoutPayloadHash(client);
   let crc = 0;
   let counted = 0;
   async function* measured(): AsyncGenerator<Buffer> {

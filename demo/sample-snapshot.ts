@@ -74,10 +74,10 @@ function tableContents(): Record<keyof typeof TABLE_ROWS, string> {
 
 function attachmentContents(): Record<string, Buffer> {
   return {
-    'work-orders/WO-1001/traveler.txt': Buffer.from('Traveler for WO-1001\nStep 1: clean\nStep 2: weld\nStep 3: inspect\n'),
+    'work-orders/WO-1001/traveler.txt': Buffer.from('Traveler for WO-1001\nStep 10: clean and degrease\nStep 20: TIG weld the seam\nStep 30: inspect\n'),
     'work-orders/WO-1001/photos/weld-seam.bin': seededBytes('weld-seam', BINARY_ATTACHMENT_BYTES),
-    'work-orders/WO-1002/notes/rework plan.md': Buffer.from('# Rework plan\n\n- grind the seam\n- re-inspect with dye penetrant\n'),
-    'parts/P-200/drawing-rev-C.csv': Buffer.from(csv(['feature', 'nominal_mm', 'tolerance_mm'], [['bore', 12.7, 0.02], ['flange', 48, 0.1]])),
+    'work-orders/WO-1002/notes/rework plan.md': Buffer.from('# Rework plan for WO-1002\n\n- grind out the porosity\n- re-weld and re-inspect with dye penetrant\n'),
+    'parts/P-200/drawing-rev-C.csv': Buffer.from(csv(['feature', 'nominal_mm', 'tolerance_mm'], [['bore', 12.7, 0.02], ['flange', 48, 0.1], ['thread pitch', 1.25, 0.01]])),
   };
 }
 

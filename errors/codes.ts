@@ -65,6 +65,7 @@ export const ERROR_CODES = [
   'UPLOAD_NOT_ABORTED',
   'UPLOAD_VERIFY_FAILED',
   'STALE_UPLOADS_REMAIN',
+  'DELIVERY_INTERRUPTED',
   // publish-template (First Resonance's template bucket)
   'TEMPLATE_BUCKET_NOT_FOUND',
   'TEMPLATE_BUCKET_ACCESS_DENIED',

@@ -290,6 +290,11 @@ export const TROUBLESHOOTING = {
     cause: 'After the upload, S3 reported another size or CRC32 checksum for the key than the archive streamed (something else wrote the same key at the same time, or bytes were altered on the way).',
     fix: 'Make sure no other process delivers the same job at the same time, and run it again.',
   },
+  DELIVERY_INTERRUPTED: {
+    symptom: 'deliver: stopped by Ctrl-C (SIGINT) or SIGTERM',
+    cause: 'The delivery was interrupted. The upload in progress was aborted and the temporary folder removed; archives already completed stay, and no manifest was written, so the delivery reads as incomplete.',
+    fix: 'Run the same job again: it overwrites the same keys.',
+  },
   STALE_UPLOADS_REMAIN: {
     symptom: 'cleanup: some incomplete uploads could not be aborted',
     cause: 'AbortMultipartUpload failed for the uploads the message names (permission `s3:AbortMultipartUpload` missing, or the endpoint failed).',

@@ -6,6 +6,7 @@ import {
   DEFAULT_CONCURRENCY,
   DEFAULT_GZIP_LEVEL,
 } from '../../delivery/index.js';
+import { IonDestError } from '../../errors/index.js';
 import { assertNoProblems } from '../../policy/index.js';
 import { createProgressDisplay } from '../deliver-progress.js';
 import { pickOptions } from '../options.js';
@@ -80,6 +81,16 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
     }
     const sources = createSnapshotSources(args);
     const display = createProgressDisplay({ json: args.json, tty: Boolean(process.stderr.isTTY) });
+    // The first Ctrl-C stops cleanly (abort the upload, remove the spool); a second one kills at once.
+    const interrupted = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) =>
+      interrupted.abort(
+        new IonDestError('DELIVERY_INTERRUPTED', `Delivery stopped by ${signal}; the upload in progress was aborted and no manifest was written.`, {
+          source: 'user',
+        }),
+      );
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     let report;
     try {
       report = await deliverSnapshot({
@@ -101,8 +112,11 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
         ...(args['endpoint-url'] ? { endpointUrl: args['endpoint-url'] } : {}),
         ...(args.profile ? { profile: args.profile } : {}),
         onProgress: display.listener,
+        signal: interrupted.signal,
       });
     } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
       display.stop();
     }
     process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatDeliveryReport(report));

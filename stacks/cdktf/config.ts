@@ -137,6 +137,7 @@ function readConfigFile(
 ): { path: string; values: Record<string, unknown> } | undefined {
   const named = env[CONFIG_FILE_ENV];
   const path = named !== undefined && named !== '' ? named : DEFAULT_CONFIG_FILE;
+  const field = named ? CONFIG_FILE_ENV : 'configuration file';
   const absolute = resolve(cwd, path);
   if (!existsSync(absolute)) {
     if (named) problems.push({ field: CONFIG_FILE_ENV, value: named, rule: 'the configuration file exists' });
@@ -146,11 +147,11 @@ function readConfigFile(
   try {
     parsed = JSON.parse(readFileSync(absolute, 'utf8'));
   } catch (error) {
-    problems.push({ field: CONFIG_FILE_ENV, value: path, rule: `the configuration file is JSON (${(error as Error).message})` });
+    problems.push({ field, value: path, rule: `the configuration file is JSON (${(error as Error).message})` });
     return undefined;
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    problems.push({ field: CONFIG_FILE_ENV, value: path, rule: 'the configuration file holds one JSON object' });
+    problems.push({ field, value: path, rule: 'the configuration file holds one JSON object' });
     return undefined;
   }
   return { path, values: parsed as Record<string, unknown> };

@@ -19,7 +19,6 @@ import {
   TerraformOutput,
   TerraformStack,
   type TerraformDataSource,
-  type TerraformOutputConfig,
   type TerraformResource,
 } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -64,7 +63,10 @@ export const LOCAL = {
   bucketPolicy: 'bucket_policy',
 } as const;
 
-/** The stack's outputs: what the customer sends back (Step 3 of the setup guide). */
+/**
+ * The stack's outputs: what the customer sends back (Step 3 of the setup guide). Their
+ * construct IDs are their Terraform names, so `cdktf deploy` and `cdktf output` show them as is.
+ */
 export const OUTPUT = { roleArn: 'role_arn', bucketName: 'bucket_name', bucketRegion: 'bucket_region' } as const;
 
 /**
@@ -98,11 +100,6 @@ function defineLocal(scope: Construct, name: string, value: unknown): TerraformL
   const element = new TerraformLocal(scope, `local_${name}`, value);
   element.overrideLogicalId(name);
   return element;
-}
-
-/** An output; its construct ID is its Terraform name, so `cdktf deploy` and `cdktf output` show it as is. */
-function defineOutput(scope: Construct, name: string, config: TerraformOutputConfig): TerraformOutput {
-  return new TerraformOutput(scope, name, config);
 }
 
 /** `aws_s3_bucket.destination` and the like: a resource's address in expressions (data sources add `data.`). */
@@ -256,15 +253,15 @@ export class DestinationStack extends TerraformStack {
       policy: expression(local(LOCAL.permissionPolicy)),
     });
 
-    defineOutput(this, OUTPUT.roleArn, {
+    new TerraformOutput(this, OUTPUT.roleArn, {
       value: role.arn,
       description: 'ARN of the delivery role: send it to your First Resonance account team.',
     });
-    defineOutput(this, OUTPUT.bucketName, {
+    new TerraformOutput(this, OUTPUT.bucketName, {
       value: expression(local(LOCAL.bucketName)),
       description: 'The destination bucket: send its name to your First Resonance account team.',
     });
-    defineOutput(this, OUTPUT.bucketRegion, {
+    new TerraformOutput(this, OUTPUT.bucketRegion, {
       value: expression(
         `${v(VARIABLE.useExistingBucket)} ? one(data.${addressOf(existing)}[*].region) : one(${created}[*].region)`,
       ),

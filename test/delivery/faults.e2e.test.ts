@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,11 +118,28 @@ describe('deliver under faults: a proxy that resets connections and answers 500 
     expect(error.message).toMatch(/s3:\/\/acme-ion-faults\/acme_prod\/job-broken\/snapshot_attachments_job-broken\.tar failed: InternalError \(HTTP 500\)/);
     expect(proxy.stats.faults['internal-error']).toBeGreaterThan(0);
     expect(await listIncompleteUploads(reader, BUCKET, `${TENANT}/`)).toEqual([]);
-    // The archive that failed is absent and so is the manifest: the delivery reads as incomplete.
-    // (The tables archive, uploaded at the same time, may have completed; a re-run overwrites it.)
-    const keys = await listKeys(reader, BUCKET, `${TENANT}/job-broken/`);
-    expect(keys).not.toContain(`${TENANT}/job-broken/snapshot_attachments_job-broken.tar`);
-    expect(keys).not.toContain(`${TENANT}/job-broken/manifest_job-broken.json`);
+    // The archive that failed is absent, the tables archive (next in line) was never started,
+    // and there is no manifest: the delivery reads as incomplete.
+    expect(await listKeys(reader, BUCKET, `${TENANT}/job-broken/`)).toEqual([]);
+  });
+
+  it('Ctrl-C mid-upload: the CLI aborts the upload, removes its temporary files and exits 1', async () => {
+    const proxy = await startFaultProxy({ target: emulator.url });
+    proxies.push(proxy);
+    const tmp = join(work, 'tmp-interrupted');
+    mkdirSync(tmp);
+    let child: ChildProcess | undefined;
+    proxy.onRequest((r) => {
+      if (isPartUpload(r) && child?.exitCode === null) child.kill('SIGINT');
+    });
+    const result = await runCli(cliArgs('job-interrupted', proxy.url), { ...vendorEnv(world.vendor), TMPDIR: tmp }, (c) => {
+      child = c;
+    });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stderr.trim().split('\n').at(-1) as string).error.code).toBe('DELIVERY_INTERRUPTED');
+    expect(await listIncompleteUploads(reader, BUCKET, `${TENANT}/`)).toEqual([]);
+    // The spool is gone (tsx, which runs the CLI from source, keeps its own cache there).
+    expect(readdirSync(tmp).filter((name) => name.startsWith('ion-dest-'))).toEqual([]);
   });
 
   it('when the endpoint fails for good (the abort too), the error names the upload left behind and cleanup removes it', async () => {

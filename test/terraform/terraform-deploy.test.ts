@@ -10,7 +10,10 @@ import {
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketVersioningCommand,
+  GetObjectCommand,
   GetPublicAccessBlockCommand,
+  PutBucketAclCommand,
+  PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { GetRoleCommand, GetRolePolicyCommand, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand } from '@aws-sdk/client-iam';
@@ -42,6 +45,9 @@ const EXISTING_BUCKET = 'acme-existing-snapshots';
 const EXISTING_BUCKET_REGION = 'eu-west-1';
 const KMS_KEY = `arn:aws:kms:${EXISTING_BUCKET_REGION}:${EMULATOR_DEFAULT_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const ROLE_NAME = 'ion-delivery-existing';
+const ACCESS_LOG_BUCKET = 'acme-access-logs';
+/** S3's log delivery group: the grantee that writes server access logs into a bucket that uses ACLs. */
+const LOG_DELIVERY_GROUP = 'uri=http://acs.amazonaws.com/groups/s3/LogDelivery';
 
 const require = createRequire(import.meta.url);
 const TSX_CLI = require.resolve('tsx/cli');
@@ -68,13 +74,18 @@ function valueOf<T>(settled: Settled<T> | undefined): T {
   return settled.value;
 }
 
-/** `terraform apply -var ...` of the committed Terraform, defaults only (generated bucket and role names). */
+/** `terraform apply -var ...` of the committed Terraform: defaults (generated bucket and role names) plus access logging. */
 async function applyCommittedTerraform(dir: string, endpointUrl: string): Promise<Outputs> {
   copyCommittedTerraform(dir);
   writeEmulatorOverride(dir, endpointUrl);
   await terraform(['init', '-input=false'], dir);
   await terraform(
-    ['apply', '-auto-approve', '-input=false', ...varArgs({ trusted_account_id: ACCOUNT, external_id: EXTERNAL_ID })],
+    [
+      'apply',
+      '-auto-approve',
+      '-input=false',
+      ...varArgs({ trusted_account_id: ACCOUNT, external_id: EXTERNAL_ID, access_log_bucket: ACCESS_LOG_BUCKET }),
+    ],
     dir,
   );
   return readOutputs(dir);
@@ -173,6 +184,8 @@ beforeAll(async () => {
       CreateBucketConfiguration: { LocationConstraint: EXISTING_BUCKET_REGION },
     }),
   );
+  await s3().send(new CreateBucketCommand({ Bucket: ACCESS_LOG_BUCKET }));
+  await s3().send(new PutBucketAclCommand({ Bucket: ACCESS_LOG_BUCKET, GrantWrite: LOG_DELIVERY_GROUP, GrantReadACP: LOG_DELIVERY_GROUP }));
   // Both run at once: most of each is the AWS provider waiting for S3 to settle, not CPU.
   [plainResult, cdktfResult] = await Promise.all([
     settle(applyCommittedTerraform(plain.dir, emulator.url)),
@@ -186,7 +199,7 @@ afterAll(async () => {
   cdktf.remove();
 });
 
-describe('terraform apply of the committed Terraform into the emulator (defaults)', () => {
+describe('terraform apply of the committed Terraform into the emulator (defaults, plus access logging)', () => {
   it('outputs the generated bucket, its region and the role ARN', () => {
     const outputs = valueOf(plainResult);
     expect(outputs.bucket_name).toMatch(new RegExp(`^${GENERATED_BUCKET_PREFIX}[0-9a-z]+$`));
@@ -216,7 +229,7 @@ describe('terraform apply of the committed Terraform into the emulator (defaults
     expect(ownership.OwnershipControls!.Rules).toEqual([{ ObjectOwnership: 'BucketOwnerEnforced' }]);
   });
 
-  it('aborts incomplete multipart uploads after 7 days, sends events to EventBridge, logs nothing by default', async () => {
+  it('aborts incomplete multipart uploads after 7 days, sends events to EventBridge, logs to the access log bucket', async () => {
     const bucket = String(valueOf(plainResult).bucket_name);
     const client = s3();
     const lifecycle = await client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: bucket }));
@@ -228,7 +241,10 @@ describe('terraform apply of the committed Terraform into the emulator (defaults
     });
     const notification = await client.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
     expect(notification.EventBridgeConfiguration).toBeDefined();
-    expect((await client.send(new GetBucketLoggingCommand({ Bucket: bucket }))).LoggingEnabled).toBeUndefined();
+    expect((await client.send(new GetBucketLoggingCommand({ Bucket: bucket }))).LoggingEnabled).toEqual({
+      TargetBucket: ACCESS_LOG_BUCKET,
+      TargetPrefix: `${bucket}/`,
+    });
   });
 
   it('the bucket policy is the TLS-only policy from policy/', async () => {
@@ -237,6 +253,16 @@ describe('terraform apply of the committed Terraform into the emulator (defaults
     expect(JSON.parse(policy.Policy!)).toEqual(
       buildTlsOnlyBucketPolicy<never>({ bucketArn: bucketArn('aws', bucket), bucketObjectsArn: bucketObjectsArn('aws', bucket) }),
     );
+  });
+
+  it('takes a delivered object, encrypted, despite the TLS-only policy (the emulator stands in for HTTPS)', async () => {
+    const bucket = String(valueOf(plainResult).bucket_name);
+    const key = 'tenant_acme/job-1/snapshot_tables_job-1.tar';
+    const client = s3();
+    const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'snapshot' }));
+    expect(put.ServerSideEncryption).toBe('AES256');
+    const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    expect(await got.Body!.transformToString()).toBe('snapshot');
   });
 
   it("the role's trust and only inline policy are exactly the setup guide's documents", async () => {

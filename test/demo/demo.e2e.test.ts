@@ -1,0 +1,148 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { createS3Client } from '../../aws/clients.js';
+import { archiveKey } from '../../delivery/index.js';
+import { plannedSteps } from '../../demo/run-demo.js';
+import type { DemoSummary } from '../../demo/summary.js';
+import { CUSTOMER_ACCOUNT_ID } from '../emulator/accounts.js';
+import { runCli } from '../helpers/run-cli.js';
+import { expectCompleteRun, expectTemporaryFoldersRemoved, isListening, portOf } from './demo-helpers.js';
+
+/**
+ * `ion-dest demo` run as a user runs it: the real program in a child process, which
+ * starts its own emulator. Each test checks that the emulator is gone afterwards.
+ */
+const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'ion-dest.mjs');
+const EMULATOR_STEPS = plannedSteps({ target: { kind: 'emulator', region: 'us-east-1' }, method: 'cloudformation', keepRunning: false });
+
+/** A running `ion-dest` whose output can be awaited line by line. */
+function startCli(args: readonly string[]): { child: ChildProcessWithoutNullStreams; output: () => string; waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray> } {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const waitFor = async (pattern: RegExp, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = pattern.exec(output);
+      if (match) return match;
+      if (child.exitCode !== null) throw new Error(`ion-dest exited with ${child.exitCode} before printing ${pattern}:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { child, output: () => output, waitFor };
+}
+
+async function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return code;
+}
+
+describe('ion-dest demo on the local emulator', () => {
+  it('runs every step, passes every verify and audit check, delivers the documented layout, and stops the emulator', async () => {
+    const result = await runCli(['demo', '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = JSON.parse(result.stdout) as DemoSummary;
+    expectCompleteRun(summary, EMULATOR_STEPS);
+    expect(summary).toMatchObject({ target: 'emulator', method: 'cloudformation', region: 'us-east-1' });
+    expect(summary.deployed).toMatchObject({ method: 'cloudformation', stackName: 'ion-dest-demo', accountId: CUSTOMER_ACCOUNT_ID, bucketRegion: 'us-east-1' });
+
+    // Each step is announced as it starts, in order, and the checklists are printed.
+    const headings = [...result.stderr.matchAll(/^\[(\d+)\/(\d+)\] /gm)].map((m) => `${m[1]}/${m[2]}`);
+    expect(headings).toEqual(EMULATOR_STEPS.map((_, i) => `${i + 1}/${EMULATOR_STEPS.length}`));
+    expect(result.stderr).toMatch(/OK: 13 passed, 0 failed, 0 warnings, 0 skipped/);
+    expect(result.stderr).toMatch(/OK: 9 passed, 0 failed, 0 warnings, 0 skipped/);
+    expect(result.stderr).toContain(`uploaded ${archiveKey(summary.tenant, summary.jobId, 'tables')}`);
+
+    expect(await isListening(portOf(summary.endpointUrl))).toBe(false);
+    expect(summary.cleanup).toContain(`stopped the emulator at ${summary.endpointUrl}`);
+    expectTemporaryFoldersRemoved(summary.cleanup);
+  });
+
+  it('--keep-running: the printed endpoint and customer credentials list the bucket; Ctrl-C stops the emulator cleanly', async () => {
+    const run = startCli(['demo', '--keep-running']);
+    try {
+      await run.waitFor(/press Ctrl-C to stop the emulator/);
+      const exports = await run.waitFor(
+        /^ {6}customer \(account (\d{12}).*\n {8}export AWS_ENDPOINT_URL=(\S+) AWS_REGION=(\S+) AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+)$/m,
+      );
+      const [, account, endpointUrl, region, accessKeyId, secretAccessKey] = exports;
+      const bucket = (await run.waitFor(/aws s3 ls s3:\/\/([a-z0-9.-]+)\/ --recursive/))[1]!;
+      const s3 = createS3Client({ region: region!, endpointUrl: endpointUrl!, credentials: { accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey! }, expectedBucketOwner: account });
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+      s3.destroy();
+      const keys = (listed.Contents ?? []).map((o) => o.Key);
+      expect(keys).toHaveLength(2);
+      for (const key of keys) expect(key).toMatch(/^acme\/demo-[^/]+\/snapshot_(tables|attachments)_demo-[^/]+\.tar$/);
+      expect(await isListening(portOf(endpointUrl))).toBe(true);
+
+      run.child.kill('SIGINT');
+      expect(await exitOf(run.child), run.output()).toBe(0);
+      expect(run.output()).toContain('Ctrl-C received');
+      expect(run.output()).toMatch(/^Summary: the whole job ran end to end/m);
+      expect(run.output()).toContain(`stopped the emulator at ${endpointUrl}`);
+      expect(await isListening(portOf(endpointUrl))).toBe(false);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('Ctrl-C in the middle of a step stops the emulator, removes the temporary files and exits 130', async () => {
+    const run = startCli(['demo']);
+    try {
+      const endpointUrl = (await run.waitFor(/listening at (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+      await run.waitFor(/^\[3\/\d+\] Deploy/m);
+      run.child.kill('SIGINT');
+      expect(await exitOf(run.child), run.output()).toBe(130);
+      expect(run.output()).toContain(`stopped the emulator at ${endpointUrl}`);
+      expect(run.output()).toContain('error [DEMO_INTERRUPTED]');
+      const folder = /removed the temporary folder (\S+)/.exec(run.output())?.[1];
+      expect(folder).toBeDefined();
+      expect(existsSync(join(tmpdir(), folder!))).toBe(false);
+      expect(await isListening(portOf(endpointUrl))).toBe(false);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('a failed step exits 1 naming the step, with cause and fix, and still cleans up', async () => {
+    const missing = join(tmpdir(), 'ion-dest-no-such-python', 'python3');
+    const result = await runCli(['demo'], { env: { ION_DEST_PYTHON: missing } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^\[1\/10\] Start the local AWS emulator/m);
+    expect(result.stdout).toMatch(/^Summary: FAILED/m);
+    expect(result.stderr).toContain('error: step 1/10 "Start the local AWS emulator (moto with the fidelity layer)" failed');
+    expect(result.stderr).toContain(`error [EMULATOR_START_FAILED]: Cannot run the Python interpreter ${missing}`);
+    expect(result.stderr).toMatch(/^ {2}cause: .*moto/m);
+    expect(result.stderr).toMatch(/^ {2}fix: {3}Install the emulator/m);
+    const folder = /removed the temporary folder (\S+)/.exec(result.stdout)?.[1];
+    expect(existsSync(join(tmpdir(), folder ?? 'missing'))).toBe(false);
+  });
+
+  it('bad or conflicting flags exit 2 before anything starts', async () => {
+    const [partial, keepRunningOnAws, badMethod, badTrusted] = await Promise.all([
+      runCli(['demo', '--vendor-profile', 'fr']),
+      runCli(['demo', '--vendor-profile', 'fr', '--customer-profile', 'acme', '--region', 'us-east-1', '--keep-running']),
+      runCli(['demo', '--method', 'pulumi']),
+      runCli(['demo', '--trusted-account', '111122223333']),
+    ]);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr).toContain('--customer-profile');
+    expect(partial.stderr).toContain('--region');
+    expect(keepRunningOnAws.code).toBe(2);
+    expect(keepRunningOnAws.stderr).toContain('--keep-running keeps the local emulator up');
+    expect(badMethod.code).toBe(2);
+    expect(badMethod.stderr).toMatch(/Choices: "cloudformation", "cdktf"/);
+    expect(badTrusted.code).toBe(2);
+    expect(badTrusted.stderr).toContain('--trusted-account goes with --vendor-profile');
+    for (const r of [partial, keepRunningOnAws, badMethod, badTrusted]) expect(r.stdout).not.toContain('[1/');
+  });
+});

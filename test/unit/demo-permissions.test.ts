@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import {
+  CUSTOMER_AUDIT_ACTIONS,
+  CUSTOMER_LIST_ACTIONS,
+  CUSTOMER_STACK_ACTIONS,
+  VENDOR_ACTIONS,
+  customerDemoActions,
+  customerDemoPolicy,
+} from '../../demo/permissions.js';
+
+const README = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md'), 'utf8');
+
+/** The permissions table of the README's "Against real AWS" section: each row's side and actions. */
+function readmePermissionRows(): { side: string; actions: string[] }[] {
+  const section = README.slice(README.indexOf('### Against real AWS'));
+  const table = section.slice(0, section.indexOf('\n## '));
+  return table
+    .split('\n')
+    .filter((line) => /^\| (First Resonance|customer)/.test(line))
+    .map((line) => {
+      const [, side = '', actions = ''] = line.split('|').map((cell) => cell.trim());
+      return { side, actions: [...actions.matchAll(/`([a-z0-9]+:[A-Za-z*]+)`/g)].map((m) => m[1]!) };
+    });
+}
+
+describe("the README's permissions for the demo against real AWS", () => {
+  const rows = readmePermissionRows();
+  const cases: [string, readonly string[]][] = [
+    ['First Resonance', VENDOR_ACTIONS],
+    ['customer: deploy the CloudFormation stack', CUSTOMER_STACK_ACTIONS.filter((a) => a.startsWith('cloudformation:'))],
+    ['customer: what CloudFormation does', CUSTOMER_STACK_ACTIONS.filter((a) => !a.startsWith('cloudformation:'))],
+    ['customer: `audit`', CUSTOMER_AUDIT_ACTIONS],
+    ['customer: list what landed', CUSTOMER_LIST_ACTIONS],
+  ];
+  it.each(cases)('row "%s" lists exactly the actions the code calls', (side, actions) => {
+    const row = rows.find((r) => r.side.startsWith(side));
+    expect(row, `no row for ${side}`).toBeDefined();
+    expect(row!.actions).toEqual([...actions]);
+  });
+
+  it('has no other rows', () => {
+    expect(rows).toHaveLength(cases.length);
+  });
+});
+
+describe("the emulator customer's policy", () => {
+  it('allows each of the demo actions once, and nothing else', () => {
+    const policy = customerDemoPolicy();
+    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: '*' });
+    const actions = policy.Statement[0]!.Action as string[];
+    expect(new Set(actions).size).toBe(actions.length);
+    expect(new Set(actions)).toEqual(new Set([...CUSTOMER_STACK_ACTIONS, ...CUSTOMER_AUDIT_ACTIONS, ...CUSTOMER_LIST_ACTIONS]));
+    expect(customerDemoActions()).toEqual(actions);
+    expect(actions.some((a) => a.includes('*'))).toBe(false);
+  });
+});
