@@ -1,7 +1,11 @@
-import yargs from 'yargs';
+import { createRequire } from 'node:module';
+import type yargsType from 'yargs';
 import { COMMANDS } from './commands/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK, commandOutcome } from './exit-codes.js';
 import { reportError } from './report-error.js';
+
+// yargs's CommonJS build: its ES module build wraps --help text in the middle of words.
+const yargs = createRequire(import.meta.url)('yargs') as typeof yargsType;
 
 /** A command line yargs could not parse (unknown flag, missing option, bad choice). */
 class UsageError extends Error {}
@@ -25,7 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.min(120, process.stdout.columns || 120))
     .exitProcess(false)
     .fail((message, error) => {
       // Throwing stops yargs before any handler runs.
