@@ -117,8 +117,7 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
   let crc = 0;
   let counted = 0;
   async function* measured(): AsyncGenerator<Buffer> {
-    for await (const chunk of options.body) {
-      options.signal?.throwIfAborted();
+    for await (const chunk of abortable(options.body, options.signal)) {
       crc = crc32(chunk, crc);
       counted += chunk.length;
       if (counted > (planned as number)) break;
@@ -168,6 +167,36 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
     partSize,
     etag,
   };
+}
+
+/**
+ * Iterate `source`, but fail as soon as `signal` aborts, even while waiting for the next
+ * chunk (a stopped delivery must not wait for a source that will never produce again).
+ */
+async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal | undefined): AsyncGenerator<T> {
+  if (!signal) {
+    yield* source;
+    return;
+  }
+  signal.throwIfAborted();
+  const iterator = source[Symbol.asyncIterator]();
+  let onAbort: () => void = () => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  aborted.catch(() => {});
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), aborted]);
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    // Not awaited: a source stuck mid-read would hold the failure up; it is released with the process.
+    void iterator.return?.()?.catch(() => {});
+  }
 }
 
 function checksumToBase64(value: number): string {

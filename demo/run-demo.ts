@@ -41,6 +41,12 @@ export interface DemoOptions {
   cleanup: CleanupStack;
 }
 
+/** What a run produced: the summary, and the step that failed, if one did. */
+export interface DemoOutcome {
+  summary: DemoSummary;
+  failure?: DemoStepError;
+}
+
 /** Polling CloudFormation: AWS takes a minute or two to create the stack; moto answers at once. */
 const AWS_STACK_POLL_MS = 5_000;
 const EMULATOR_STACK_POLL_MS = 250;
@@ -92,10 +98,13 @@ async function identify(profile: string, region: string): Promise<DemoSide> {
 /**
  * The whole job, step by step: deploy the customer's stack as the customer, verify it
  * and deliver a sample snapshot as First Resonance, list what landed and audit as the
- * customer. Returns the summary; a failed step throws a DemoStepError naming it (the
- * caller still runs `options.cleanup`).
+ * customer. A failed step ends the run: the outcome then carries it (the caller still
+ * runs `options.cleanup`); anything thrown outside a step is a defect and propagates.
+ *
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
  */
-export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
+export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const started = performance.now();
   const { target, write } = options;
   const steps = new StepRunner(write, plannedSteps(options).length);
@@ -314,17 +323,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       if (summary.cleanup.some((line) => line.startsWith('FAILED'))) throw new Error(summary.cleanup.join('; '));
     });
     summary.ok = true;
-    return finish();
+    return { summary: finish() };
   } catch (error) {
-    const cause = error instanceof DemoStepError ? error.cause : error;
+    if (!(error instanceof DemoStepError)) throw error;
     summary.failed = {
-      step: error instanceof DemoStepError ? error.step.id : 'unknown',
-      title: error instanceof DemoStepError ? error.step.title : 'unknown',
-      ...(isIonDestError(cause) ? { code: cause.code } : {}),
-      message: cause instanceof Error ? cause.message : String(cause),
+      step: error.step.id,
+      title: error.step.title,
+      ...(isIonDestError(error.cause) ? { code: error.cause.code } : {}),
+      message: error.cause instanceof Error ? error.cause.message : String(error.cause),
     };
-    (error as { summary?: DemoSummary }).summary = finish();
-    throw error;
+    return { summary: finish(), failure: error };
   }
 }
 

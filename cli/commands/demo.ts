@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { CommandModule } from 'yargs';
 import { CleanupStack } from '../../demo/cleanup-stack.js';
 import { runDemo, type DemoOptions, type DemoTarget } from '../../demo/run-demo.js';
-import { DemoStepError } from '../../demo/step-runner.js';
 import { renderSummary, type DemoSummary } from '../../demo/summary.js';
 import { IonDestError } from '../../errors/index.js';
 import {
@@ -138,9 +137,12 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
     const override = process.env.AWS_ENDPOINT_URL ? ` through ${process.env.AWS_ENDPOINT_URL}` : '';
     const where = options.target.kind === 'emulator' ? 'on a local AWS emulator, no AWS account needed' : `in AWS (${options.target.region})${override}`;
     out(`ion-dest demo: the whole delivery job, end to end, ${where}\n\n`);
-    let summary: DemoSummary;
+    const print = (summary: DemoSummary) => {
+      out('\n');
+      process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
+    };
     try {
-      summary = await runDemo({
+      const { summary, failure } = await runDemo({
         ...options,
         waitForStop: () => {
           waitingForStop = true;
@@ -150,23 +152,18 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
         progressBars: Boolean(process.stderr.isTTY) && !args.json,
         cleanup,
       });
-    } catch (error) {
-      summary = (error as { summary?: DemoSummary }).summary ?? ({ ok: false } as DemoSummary);
-      const lines = await cleanup.run();
-      if (summary.cleanup !== undefined && summary.cleanup.length === 0) summary.cleanup = lines;
-      out('\n');
-      process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
-      if (error instanceof DemoStepError) {
-        process.stderr.write(args.json ? '' : `\nerror: ${error.message}\n`);
-        commandOutcome.exitCode = Math.max(EXIT_FAILED, reportError(error.cause, { debug: args.debug, json: args.json }));
+      if (failure) {
+        summary.cleanup = await cleanup.run();
+        print(summary);
+        if (!args.json) process.stderr.write(`\nerror: ${failure.message}\n`);
+        commandOutcome.exitCode = Math.max(EXIT_FAILED, reportError(failure.cause, { debug: args.debug, json: args.json }));
         return;
       }
-      throw error;
+      print(summary);
     } finally {
+      await cleanup.run();
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
     }
-    out('\n');
-    process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
   },
 };

@@ -29,7 +29,7 @@ export function checkCdktfTools(): { mirror: string; terraformVersion: string } 
     terraform.status === 0 ? undefined : 'terraform (1.11 or later) is not on PATH',
     mirror
       ? undefined
-      : `ION_DEST_PROVIDER_MIRROR (${process.env.ION_DEST_PROVIDER_MIRROR ?? 'unset'}) is not a folder holding registry.terraform.io/hashicorp/aws/5.100.0 (\`. scripts/dev-env.sh\` finds it)`,
+      : `ION_DEST_PROVIDER_MIRROR (${process.env.ION_DEST_PROVIDER_MIRROR || 'unset'}) is not a folder holding registry.terraform.io/hashicorp/aws/5.100.0 (\`. scripts/dev-env.sh\` finds it)`,
   ].filter((m): m is string => m !== undefined);
   if (missing.length > 0 || !mirror) {
     throw new IonDestError('DEPLOY_TOOL_MISSING', `--method cdktf needs what is missing here: ${missing.join('; ')}.`, { source: 'user' });

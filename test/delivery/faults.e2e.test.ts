@@ -135,6 +135,7 @@ describe('deliver under faults: a proxy that resets connections and answers 500 
     const result = await runCli(cliArgs('job-interrupted', proxy.url), { ...vendorEnv(world.vendor), TMPDIR: tmp }, (c) => {
       child = c;
     });
+    if (result.code !== 1) console.log(result.stderr.slice(-4000));
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stderr.trim().split('\n').at(-1) as string).error.code).toBe('DELIVERY_INTERRUPTED');
     expect(await listIncompleteUploads(reader, BUCKET, `${TENANT}/`)).toEqual([]);

@@ -127,22 +127,28 @@ describe('ion-dest demo on the local emulator', () => {
     expect(existsSync(join(tmpdir(), folder ?? 'missing'))).toBe(false);
   });
 
-  it('bad or conflicting flags exit 2 before anything starts', async () => {
-    const [partial, keepRunningOnAws, badMethod, badTrusted] = await Promise.all([
-      runCli(['demo', '--vendor-profile', 'fr']),
-      runCli(['demo', '--vendor-profile', 'fr', '--customer-profile', 'acme', '--region', 'us-east-1', '--keep-running']),
+  it('--method cdktf without the provider mirror stops at its first step, naming what is missing', async () => {
+    const result = await runCli(['demo', '--method', 'cdktf'], { env: { ION_DEST_PROVIDER_MIRROR: '' } });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^\[1\/11\] Check the tools cdktf deploy needs offline\n {6}FAILED/m);
+    expect(result.stdout).not.toContain('[2/11]');
+    expect(result.stderr).toContain('error [DEPLOY_TOOL_MISSING]: --method cdktf needs what is missing here: ION_DEST_PROVIDER_MIRROR (unset) is not a folder');
+    expect(result.stderr).toMatch(/^ {2}fix: {3}Install Terraform 1\.11\+/m);
+  });
+
+  it('bad or conflicting flags exit 2 before anything starts, each problem named', async () => {
+    const [conflicting, badMethod] = await Promise.all([
+      runCli(['demo', '--vendor-profile', 'fr', '--keep-running', '--trusted-account', '1111', '--tenant', '../etc']),
       runCli(['demo', '--method', 'pulumi']),
-      runCli(['demo', '--trusted-account', '111122223333']),
     ]);
-    expect(partial.code).toBe(2);
-    expect(partial.stderr).toContain('--customer-profile');
-    expect(partial.stderr).toContain('--region');
-    expect(keepRunningOnAws.code).toBe(2);
-    expect(keepRunningOnAws.stderr).toContain('--keep-running keeps the local emulator up');
+    expect(conflicting.code).toBe(2);
+    expect(conflicting.stderr).toContain('--customer-profile is missing');
+    expect(conflicting.stderr).toContain('--region is missing');
+    expect(conflicting.stderr).toContain('--keep-running keeps the local emulator up');
+    expect(conflicting.stderr).toContain('Invalid --trusted-account "1111"');
+    expect(conflicting.stderr).toContain('Invalid --tenant "../etc"');
     expect(badMethod.code).toBe(2);
     expect(badMethod.stderr).toMatch(/Choices: "cloudformation", "cdktf"/);
-    expect(badTrusted.code).toBe(2);
-    expect(badTrusted.stderr).toContain('--trusted-account goes with --vendor-profile');
-    for (const r of [partial, keepRunningOnAws, badMethod, badTrusted]) expect(r.stdout).not.toContain('[1/');
+    for (const r of [conflicting, badMethod]) expect(r.stdout).not.toContain('[1/');
   });
 });

@@ -11,10 +11,14 @@ export interface CliResult {
 }
 
 /** Run the real `ion-dest` program in a child process, as a user would. */
-export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; /** Working directory (default: this process's). */ cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...options.env },
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

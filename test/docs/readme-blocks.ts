@@ -1,0 +1,260 @@
+/**
+ * Reads the commands out of README.md's fenced code blocks, wherever they are
+ * (no dependence on headings or section order).
+ *
+ * Convention (also stated in README.md, "For developers"):
+ * - ```bash / ```sh / ```shell: every line is a command; `\` continuations are
+ *   joined, `#` comment lines and trailing ` # comments` are dropped, `a && b` is
+ *   two commands, `cat > FILE <<'EOF' … EOF` is one command with its here-document.
+ * - ```console / ```text: a line starting with `$ ` is a command, and the lines after
+ *   it, up to the next `$ ` line or the end of the block, are its shown output.
+ *   Text blocks with no `$ ` line are illustrations, not commands.
+ * - Optional parts in square brackets (`[--json]`) are run both ways: without any of
+ *   them and with all of them.
+ * - An HTML comment on the lines just before a block sets how its commands run:
+ *   `<!-- expect-exit: 1 -->` (default 0), `<!-- run-as: customer -->` (default by
+ *   command, see the test).
+ */
+
+/** Fence languages whose every line is a shell command. */
+export const SCRIPT_LANGUAGES: readonly string[] = ['bash', 'sh', 'shell'];
+/** Fence languages where only `$ ` lines are commands and the rest is their output. */
+export const TRANSCRIPT_LANGUAGES: readonly string[] = ['console', 'text'];
+/** The shell prompt that marks a command inside a transcript block. */
+const PROMPT = '$ ';
+
+export interface FencedBlock {
+  lang: string;
+  /** 1-based line of the opening fence in README.md. */
+  line: number;
+  body: string[];
+  /** `<!-- key: value -->` comments on the lines just above the fence. */
+  markers: Record<string, string>;
+}
+
+export interface ReadmeCommand {
+  /** The command as written (continuations joined, here-document excluded). */
+  text: string;
+  /** Shell words, quotes removed; `NAME=value` prefixes are in `env`. */
+  argv: string[];
+  env: Record<string, string>;
+  /** Body of a `<<'EOF'` here-document, if any. */
+  heredoc?: string;
+  /** The whole `a && b` chain this command belongs to, as written. */
+  chain: string;
+  /** Output shown under a transcript command. */
+  shownOutput?: string[];
+  block: FencedBlock;
+}
+
+/** Every fenced block of a Markdown document, with the markers above it. */
+export function parseFencedBlocks(markdown: string): FencedBlock[] {
+  const lines = markdown.split('\n');
+  const blocks: FencedBlock[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^(\s*)(`{3,}|~{3,})\s*([\w-]*)/.exec(lines[i]!);
+    if (!open) continue;
+    const fence = open[2]!;
+    const body: string[] = [];
+    let j = i + 1;
+    while (j < lines.length && !lines[j]!.trimStart().startsWith(fence)) body.push(lines[j++]!);
+    blocks.push({ lang: open[3]!.toLowerCase(), line: i + 1, body, markers: markersAbove(lines, i) });
+    i = j;
+  }
+  return blocks;
+}
+
+function markersAbove(lines: readonly string[], fenceIndex: number): Record<string, string> {
+  const markers: Record<string, string> = {};
+  let k = fenceIndex - 1;
+  while (k >= 0 && lines[k]!.trim() === '') k--;
+  for (; k >= 0; k--) {
+    const m = /^\s*<!--\s*([a-z-]+):\s*(.*?)\s*-->\s*$/.exec(lines[k]!);
+    if (!m) break;
+    markers[m[1]!] ??= m[2]!;
+  }
+  return markers;
+}
+
+/** Split shell words: single and double quotes, backslash escapes; no expansion. */
+export function splitWords(text: string): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) throw new Error(`unterminated ' in: ${text}`);
+      word += text.slice(i + 1, end);
+      i = end;
+      inWord = true;
+    } else if (c === '"') {
+      let j = i + 1;
+      for (; j < text.length && text[j] !== '"'; j++) word += text[j] === '\\' ? text[++j] : text[j];
+      if (j >= text.length) throw new Error(`unterminated " in: ${text}`);
+      i = j;
+      inWord = true;
+    } else if (c === '\\') {
+      word += text[++i] ?? '';
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(word);
+  return words;
+}
+
+/** Drop a trailing ` # comment` that is outside quotes. */
+function stripTrailingComment(line: string): string {
+  let quote: string | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    } else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) {
+      return line.slice(0, i).trimEnd();
+    }
+  }
+  return line;
+}
+
+/** Split `a && b` outside quotes. */
+function splitChain(text: string): string[] {
+  const parts: string[] = [];
+  let quote: string | undefined;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+    } else if (text.startsWith('&&', i)) {
+      parts.push(text.slice(start, i).trim());
+      start = i + 2;
+      i++;
+    }
+  }
+  parts.push(text.slice(start).trim());
+  return parts.filter((p) => p !== '');
+}
+
+/** Join `\` continuation lines starting at `lines[i]`; returns the text and the next index. */
+function joinContinuations(lines: readonly string[], i: number): { text: string; next: number } {
+  let text = lines[i]!;
+  let j = i + 1;
+  while (/\\\s*$/.test(text) && j < lines.length) text = `${text.replace(/\\\s*$/, '')} ${lines[j++]!.trim()}`;
+  return { text: text.trim(), next: j };
+}
+
+function commandsOf(text: string, block: FencedBlock, heredoc?: string, shownOutput?: string[]): ReadmeCommand[] {
+  const chain = stripTrailingComment(text);
+  return splitChain(chain).map((part, index, all) => {
+    const words = splitWords(part.replace(/<<-?\s*'?(\w+)'?\s*$/, ''));
+    const env: Record<string, string> = {};
+    while (words.length > 0 && /^[A-Z_][A-Z0-9_]*=/.test(words[0]!)) {
+      const [name, ...value] = words.shift()!.split('=');
+      env[name!] = value.join('=');
+    }
+    return {
+      text: part,
+      argv: words,
+      env,
+      chain,
+      block,
+      ...(heredoc !== undefined && index === all.length - 1 ? { heredoc } : {}),
+      ...(shownOutput !== undefined && index === all.length - 1 ? { shownOutput } : {}),
+    };
+  });
+}
+
+/** The commands of one block, following the convention above. */
+export function extractCommands(block: FencedBlock): ReadmeCommand[] {
+  const commands: ReadmeCommand[] = [];
+  const lines = block.body;
+  if (SCRIPT_LANGUAGES.includes(block.lang)) {
+    for (let i = 0; i < lines.length; ) {
+      const line = lines[i]!;
+      if (line.trim() === '' || line.trimStart().startsWith('#')) {
+        i++;
+        continue;
+      }
+      const { text, next } = joinContinuations(lines, i);
+      i = next;
+      const here = /<<-?\s*'?(\w+)'?\s*$/.exec(text);
+      let heredoc: string | undefined;
+      if (here) {
+        const end = lines.findIndex((l, k) => k >= i && l.trim() === here[1]);
+        if (end < 0) throw new Error(`README.md line ${block.line}: here-document ${here[1]} is not closed`);
+        heredoc = lines.slice(i, end).join('\n');
+        i = end + 1;
+      }
+      commands.push(...commandsOf(text, block, heredoc));
+    }
+  } else if (TRANSCRIPT_LANGUAGES.includes(block.lang)) {
+    for (let i = 0; i < lines.length; ) {
+      if (!lines[i]!.startsWith(PROMPT)) {
+        i++;
+        continue;
+      }
+      const { text, next } = joinContinuations([lines[i]!.slice(PROMPT.length), ...lines.slice(i + 1)], 0);
+      let j = i + next;
+      const output: string[] = [];
+      while (j < lines.length && !lines[j]!.startsWith(PROMPT)) output.push(lines[j++]!);
+      commands.push(...commandsOf(text, block, undefined, output));
+      i = j;
+    }
+  }
+  return commands;
+}
+
+/**
+ * The variants a command with `[optional parts]` stands for: none of them, and all of
+ * them (brackets removed). A command with none is its own single variant.
+ */
+export function optionalVariants(argv: readonly string[]): string[][] {
+  if (!argv.some((w) => w.startsWith('[') || w.endsWith(']'))) return [[...argv]];
+  const without: string[] = [];
+  const withAll: string[] = [];
+  let depth = 0;
+  for (const word of argv) {
+    const opens = word.startsWith('[');
+    const bare = word.replace(/^\[/, '').replace(/\]$/, '');
+    if (opens) depth++;
+    if (depth === 0) without.push(bare);
+    withAll.push(bare);
+    if (word.endsWith(']')) depth--;
+  }
+  return [without, withAll];
+}
+
+/** Words that start an `ion-dest` invocation, and how many of them there are. */
+export function ionDestPrefixLength(argv: readonly string[]): number {
+  if (argv[0] === 'ion-dest') return 1;
+  if (argv[0] === 'npx' && argv[1] === '--no-install' && argv[2] === 'ion-dest') return 3;
+  return 0;
+}
+
+/** The `--flag` names (without `--`, `=value` removed) in a list of words. */
+export function flagsOf(words: readonly string[]): string[] {
+  return words.filter((w) => /^--[a-z]/.test(w)).map((w) => w.slice(2).split('=')[0]!);
+}
+
+/** The command path before the first flag: `policy trust`, `verify`. */
+export function commandPath(args: readonly string[]): string[] {
+  const path: string[] = [];
+  for (const word of args) {
+    if (word.startsWith('-') || word.startsWith('[') || word.startsWith('<')) break;
+    path.push(word);
+  }
+  return path;
+}
