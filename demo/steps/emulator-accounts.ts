@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { IonDestError } from '../../errors/index.js';
 import { CUSTOMER_ACCOUNT_ID, VENDOR_ACCOUNT_ID, createAccountIdentity, createVendorIdentity, type AccountIdentity } from '../../test/emulator/accounts.js';
 import { pythonExecutable, startEmulator, type Emulator } from '../../test/emulator/emulator.js';
@@ -14,14 +13,6 @@ export const VENDOR_USER = 'ion-delivery';
  * port. A missing or broken moto becomes EMULATOR_START_FAILED with what moto said.
  */
 export async function startDemoEmulator(): Promise<Emulator> {
-  // A missing interpreter would surface as a spawn error event; ask it first, in milliseconds.
-  const probe = spawnSync(pythonExecutable(), ['--version'], { encoding: 'utf8', timeout: 10_000 });
-  if (probe.error || probe.status !== 0) {
-    const why = probe.error ? probe.error.message : `${probe.stderr}`.trim();
-    throw new IonDestError('EMULATOR_START_FAILED', `Cannot run the Python interpreter ${pythonExecutable()} (set by ION_DEST_PYTHON, else python3): ${why}`, {
-      source: 'user',
-    });
-  }
   try {
     return await startEmulator();
   } catch (error) {

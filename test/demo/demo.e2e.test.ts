@@ -120,7 +120,8 @@ describe('ion-dest demo on the local emulator', () => {
     expect(result.stdout).toMatch(/^\[1\/10\] Start the local AWS emulator/m);
     expect(result.stdout).toMatch(/^Summary: FAILED/m);
     expect(result.stderr).toContain('error: step 1/10 "Start the local AWS emulator (moto with the fidelity layer)" failed');
-    expect(result.stderr).toContain(`error [EMULATOR_START_FAILED]: Cannot run the Python interpreter ${missing}`);
+    expect(result.stderr).toContain(`error [EMULATOR_START_FAILED]: Could not start moto with ${missing}`);
+    expect(result.stderr).toContain('set ION_DEST_PYTHON to the Python that has moto');
     expect(result.stderr).toMatch(/^ {2}cause: .*moto/m);
     expect(result.stderr).toMatch(/^ {2}fix: {3}Install the emulator/m);
     const folder = /removed the temporary folder (\S+)/.exec(result.stdout)?.[1];

@@ -14,6 +14,7 @@ import {
   splitWords,
   type ReadmeCommand,
 } from './readme-blocks.js';
+import { HELP_MARK } from './print-help.js';
 import { outputDifferences } from './readme-output.js';
 import { INPUT_FILE_FLAGS, README_WORLD, buildReadmeWorld, createInputFile, type ReadmeWorld } from './readme-world.js';
 
@@ -47,7 +48,7 @@ const NOT_RUN_COMMANDS: readonly string[] = ['demo'];
 /** Environment prefixes a README command may carry, and what the harness does with each. */
 const KNOWN_ENV_PREFIXES: readonly string[] = ['AWS_PROFILE', 'DATABASE_URL'];
 /** Environment the harness clears so nothing from the machine leaks into a run. */
-const CLEARED_ENV = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_PROFILE', 'DATABASE_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE', 'NO_COLOR'];
+const CLEARED_ENV = ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_DEFAULT_PROFILE', 'DATABASE_URL', 'PGHOST', 'PGPORT', 'PGUSER', 'PGPASSWORD', 'PGDATABASE'];
 
 const TERRAFORM = JSON.parse(readFileSync(join(ROOT, 'templates', 'terraform', 'main.tf.json'), 'utf8')) as {
   variable: Record<string, unknown>;
@@ -69,20 +70,23 @@ function ionDestArgs(argv: readonly string[]): string[] {
   return argv.slice(ionDestPrefixLength(argv));
 }
 
-const helpCache = new Map<string, Promise<string>>();
-/** `ion-dest <path> --help`, once per command path. */
-function ionDestHelp(path: readonly string[]): Promise<string> {
-  const key = path.join(' ');
-  if (!helpCache.has(key)) {
-    helpCache.set(
-      key,
-      runCli([...path, '--help']).then((r) => {
-        if (r.code !== 0) throw new Error(`ion-dest ${key} --help exited ${r.code}: ${r.stderr}`);
-        return r.stdout;
-      }),
-    );
+/**
+ * `ion-dest <path> --help` for each command path, all from one process
+ * (test/docs/print-help.ts), keyed by the path joined with spaces.
+ */
+function ionDestHelps(paths: readonly string[][]): Map<string, string> {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'docs', 'print-help.ts'), JSON.stringify(paths)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (r.status !== 0) throw new Error(`print-help.ts exited ${r.status ?? r.signal}: ${r.stderr}`);
+  const helps = new Map<string, string>();
+  for (const section of r.stdout.split(`\n${HELP_MARK}`).slice(1)) {
+    const newline = section.indexOf('\n');
+    helps.set(section.slice(0, newline), section.slice(newline + 1));
   }
-  return helpCache.get(key)!;
+  return helps;
 }
 
 function flagsInHelp(help: string): Set<string> {
@@ -90,8 +94,10 @@ function flagsInHelp(help: string): Set<string> {
 }
 
 /** Flags of `args` that `ion-dest <command> --help` does not list (`--no-x` counts as `--x`). */
-async function unknownIonDestFlags(args: readonly string[]): Promise<string[]> {
-  const known = flagsInHelp(await ionDestHelp(commandPath(args)));
+function unknownIonDestFlags(helps: Map<string, string>, args: readonly string[]): string[] {
+  const help = helps.get(commandPath(args).join(' '));
+  if (help === undefined || /^exit \d+$/m.test(help)) return [`(ion-dest ${commandPath(args).join(' ')} --help failed)`];
+  const known = flagsInHelp(help);
   return flagsOf(args).filter((f) => !known.has(f) && !(f.startsWith('no-') && known.has(f.slice(3))));
 }
 
@@ -129,8 +135,17 @@ function demoTestArgvs(): string[][] {
 
 type Check = (command: ReadmeCommand) => Promise<void> | void;
 
-const terraformSubcommands = () => new Set([...toolOutput('terraform', ['-help']).matchAll(/^\s{2}([a-z-]+)\s{2,}/gm)].map((m) => m[1]!));
-const cdktfSubcommands = () => new Set([...toolOutput('npx', ['--no-install', 'cdktf', '--help']).matchAll(/^\s+cdktf ([a-z-]+)/gm)].map((m) => m[1]!));
+/** Each tool's help, asked once. */
+const toolHelp = (() => {
+  const cache = new Map<string, string>();
+  return (command: string, args: string[]): string => {
+    const key = [command, ...args].join(' ');
+    if (!cache.has(key)) cache.set(key, toolOutput(command, args));
+    return cache.get(key)!;
+  };
+})();
+const terraformSubcommands = () => new Set([...toolHelp('terraform', ['-help']).matchAll(/^\s{2}([a-z-]+)\s{2,}/gm)].map((m) => m[1]!));
+const cdktfSubcommands = () => new Set([...toolHelp('npx', ['--no-install', 'cdktf', '--help']).matchAll(/^\s+cdktf ([a-z-]+)/gm)].map((m) => m[1]!));
 
 /** What each non-`ion-dest` program in the README is checked against. */
 const OTHER_CHECKS: Record<string, Check> = {
@@ -161,7 +176,7 @@ const OTHER_CHECKS: Record<string, Check> = {
     expect(existsSync(join(ROOT, 'cdktf.json')), 'cdktf.json').toBe(true);
     const sub = command.argv[3]!;
     expect([...cdktfSubcommands()], where(command)).toContain(sub);
-    const help = toolOutput('npx', ['--no-install', 'cdktf', sub, '--help']);
+    const help = toolHelp('npx', ['--no-install', 'cdktf', sub, '--help']);
     for (const flag of flagsOf(command.argv.slice(4))) expect(help, where(command)).toContain(`--${flag}`);
   },
   mkdir: (command) => {
@@ -230,20 +245,22 @@ describe('README.md commands', () => {
     expect(unknown, 'commands the harness does not know how to run or check').toEqual([]);
     // A command in a text block must be a `$ ` line of a transcript, not a bare line nobody checks.
     const bare = BLOCKS.filter((b) => !['bash', 'sh', 'shell'].includes(b.lang)).flatMap((b) =>
-      b.body.filter((l) => /^(npx |ion-dest |npm |terraform |cdktf )/.test(l)).map((l) => `README.md line ${b.line}: ${l}`),
+      b.body.filter((l) => /^(npx --no-install |ion-dest [a-z-]+(\s|$)|npm (ci|test|run)\b|terraform [a-z]+(\s|$)|cdktf )/.test(l)).map((l) => `README.md line ${b.line}: ${l}`),
     );
     expect(bare, 'commands outside bash blocks need a "$ " prompt').toEqual([]);
   });
 
-  it('every flag shown for ion-dest, fenced or inline, is in that command\'s --help', async () => {
+  it('every flag shown for ion-dest, fenced or inline, is in that command\'s --help', () => {
     const inline = inlineSpans()
       .filter((s) => /^(npx --no-install )?ion-dest [a-z]/.test(s))
       .map((s) => splitWords(s.replace(/<[^>]*>/g, 'X')));
     const argvs = [...COMMANDS.filter(isIonDest).map((c) => c.argv), ...inline];
     const problems: string[] = [];
+    const paths = [...new Map(argvs.flatMap(optionalVariants).map((v) => commandPath(ionDestArgs(v))).map((p) => [p.join(' '), p])).values()];
+    const helps = ionDestHelps(paths);
     for (const argv of argvs) {
       for (const variant of optionalVariants(argv)) {
-        const unknown = await unknownIonDestFlags(ionDestArgs(variant));
+        const unknown = unknownIonDestFlags(helps, ionDestArgs(variant));
         if (unknown.length > 0) problems.push(`${argv.join(' ')}: unknown ${unknown.map((f) => `--${f}`).join(', ')}`);
       }
     }
@@ -252,10 +269,11 @@ describe('README.md commands', () => {
 
   it('npm scripts, Terraform variables and targets named anywhere in the README exist', () => {
     const text = inlineSpans().join('\n');
-    const scripts = [...text.matchAll(/npm run ([\w:.-]+)/g)].map((m) => m[1]!);
+    const scripts = [...text.matchAll(/npm run ([a-z][\w:.-]*)/g)].map((m) => m[1]!);
     expect(scripts.length).toBeGreaterThan(0);
     for (const s of scripts) expect(Object.keys(PACKAGE.scripts), `npm run ${s}`).toContain(s);
-    for (const m of README.matchAll(/-var ([a-z_]+)=/g)) expect(Object.keys(TERRAFORM.variable), m[0]).toContain(m[1]);
+    // `--var name=value` is cdktf's own flag, with a placeholder.
+    for (const m of README.matchAll(/(?<![-\w])-var ([a-z_]+)=/g)) expect(Object.keys(TERRAFORM.variable), m[0]).toContain(m[1]);
     for (const m of README.matchAll(/-target=(\w+)\.(\w+)/g)) expect(Object.keys(TERRAFORM.resource[m[1]!] ?? {}), m[0]).toContain(m[2]);
     for (const m of README.matchAll(/-var-file=([\w.-]+)/g)) expect(README, m[0]).toContain(`cat > ${m[1]}`);
   });
@@ -283,6 +301,7 @@ describe('README.md commands', () => {
     const runnable = COMMANDS.filter((c) => isIonDest(c) && !NOT_RUN_COMMANDS.includes(ionDestArgs(c.argv)[0]!));
     expect(runnable.length).toBeGreaterThan(8);
     const failures: string[] = [];
+    const publishedUrls = new Set<string>();
     for (const command of runnable) {
       for (const variant of optionalVariants(command.argv)) {
         const args = ionDestArgs(variant);
@@ -293,6 +312,7 @@ describe('README.md commands', () => {
           failures.push(`${label}\n  exit ${result.code}, README expects ${expected}\n  ${(result.stderr || result.stdout).trim().split('\n').slice(-6).join('\n  ')}`);
           continue;
         }
+        if (args[0] === 'publish-template') publishedUrls.add(result.stdout.trim());
         if (command.shownOutput) {
           const differences = outputDifferences(command.shownOutput, `${result.stdout}\n${result.stderr}`);
           if (differences.length > 0) failures.push(`${label}\n  ${differences.join('\n  ')}`);
@@ -300,6 +320,11 @@ describe('README.md commands', () => {
       }
     }
     expect(failures, failures.join('\n\n')).toEqual([]);
+
+    // The quick-create link's template URL is the one publish-template prints for this version.
+    const templateUrls = runnable.filter((c) => ionDestArgs(c.argv)[0] === 'launch-url').map((c) => c.argv[c.argv.indexOf('--template-url') + 1]);
+    expect(publishedUrls.size).toBeGreaterThan(0);
+    for (const url of templateUrls) expect([...publishedUrls], 'launch-url --template-url in the README').toContain(url);
   });
 });
 

@@ -191,7 +191,13 @@ export function createInputFile(workDir: string, flag: string, relativePath: str
 /** Flags whose relative-path values the harness creates (see createInputFile). */
 export const INPUT_FILE_FLAGS: readonly string[] = ['tables', 'attachments', 'fleet'];
 
-/** Start the emulator and PostgreSQL and build the README's world; enforcement is on when it resolves. */
+/**
+ * Start the emulator and PostgreSQL and build the README's world; IAM enforcement is
+ * on when it resolves. The README's profile names are written to a shared credentials
+ * file, so an `AWS_PROFILE=` prefix signs as that side.
+ *
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/file-format.html
+ */
 export async function buildReadmeWorld(): Promise<ReadmeWorld> {
   const [emulator, database] = await Promise.all([startEmulator(), createDatabase()]);
   try {

@@ -57,8 +57,8 @@ async function freePort(): Promise<number> {
 async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) {
-      throw new Error(`moto exited with code ${child.exitCode} before answering:\n${output()}`);
+    if (child.exitCode !== null || child.pid === undefined) {
+      throw new Error(`moto exited (code ${child.exitCode ?? 'none'}) before answering:\n${output()}`);
     }
     try {
       const res = await fetch(`${url}/moto-api/`);
@@ -90,6 +90,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
+  // A missing interpreter is an 'error' event, not an exit: keep it for the wait below.
+  child.on('error', (error) => {
+    log += `\ncould not run ${pythonExecutable()} (set ION_DEST_PYTHON to the Python that has moto): ${error.message}`;
+  });
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
