@@ -57,8 +57,8 @@ async function freePort(): Promise<number> {
 async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.pid === undefined) {
-      throw new Error(`moto exited (code ${child.exitCode ?? 'none'}) before answering:\n${output()}`);
+    if (child.exitCode !== null) {
+      throw new Error(`moto exited with code ${child.exitCode} before answering:\n${output()}`);
     }
     try {
       const res = await fetch(`${url}/moto-api/`);
@@ -90,17 +90,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  // A missing interpreter is an 'error' event, not an exit: keep it for the wait below.
-  child.on('error', (error) => {
-    log += `\ncould not run ${pythonExecutable()} (set ION_DEST_PYTHON to the Python that has moto): ${error.message}`;
+  // A missing interpreter is an 'error' event instead of 'spawn'.
+  const started = new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', (error) =>
+      reject(new Error(`could not run ${pythonExecutable()} (set ION_DEST_PYTHON to the Python that has moto): ${error.message}`)),
+    );
   });
-  const killOnExit = () => child.kill('SIGKILL');
+  // Never signal a child that did not start: its handle's pid is 0, and kill(0) would hit our own process group.
+  const killChild = (signal: NodeJS.Signals) => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill(signal);
+  };
+  const killOnExit = () => killChild('SIGKILL');
   process.once('exit', killOnExit);
 
   try {
+    await started;
     await waitUntilUp(url, child, () => log);
   } catch (error) {
-    child.kill('SIGKILL');
+    killChild('SIGKILL');
     process.removeListener('exit', killOnExit);
     throw error;
   }
@@ -123,8 +131,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     async stop() {
       process.removeListener('exit', killOnExit);
       if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      killChild('SIGTERM');
+      const timer = setTimeout(() => killChild('SIGKILL'), 3_000);
       await once(child, 'exit');
       clearTimeout(timer);
     },
