@@ -1,8 +1,10 @@
 """Upload one file with boto3's managed transfer (upload_fileobj), for the delivery benchmark.
 
 Usage: python3 upload_boto3.py ENDPOINT BUCKET KEY FILE PART_SIZE CONCURRENCY
-Prints {"seconds": S, "bytes": N} on stdout. Same part size, concurrency, endpoint and
-checksum algorithm (CRC32) as the Node side, so the two numbers compare the clients.
+Prints {"seconds": S, "bytes": N} on stdout. Same part size, concurrency, endpoint,
+checksum algorithm (CRC32) and checksum type (FULL_OBJECT, which makes the emulator's
+CompleteMultipartUpload compute the whole object's CRC32) as the Node side, so the two
+numbers compare the clients.
 """
 import json
 import os
@@ -32,7 +34,7 @@ def main() -> None:
     )
     started = time.perf_counter()
     with open(path, "rb") as f:
-        client.upload_fileobj(f, bucket, key, ExtraArgs={"ChecksumAlgorithm": "CRC32"}, Config=config)
+        client.upload_fileobj(f, bucket, key, ExtraArgs={"ChecksumAlgorithm": "CRC32", "ChecksumType": "FULL_OBJECT"}, Config=config)
     seconds = time.perf_counter() - started
     print(json.dumps({"seconds": seconds, "bytes": os.path.getsize(path)}))
 
