@@ -31,7 +31,7 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
       .option('older-than', { type: 'string', default: '24h', describe: 'Abort only uploads started at least this long ago (s, m, h, d)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'List what would be aborted; abort nothing' })
       .option('expected-bucket-owner', { type: 'string', describe: "Account that must own the bucket (default: the role ARN's account)" })
-      .example('$0 cleanup --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a --bucket acme-ion-snapshots --region us-east-1 --tenant acme', '') as never,
+      .example('$0 cleanup --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme', '') as never,
   handler: async (args) => {
     const olderThanMs = parseDuration(args['older-than'], '--older-than');
     const report = await cleanupUploads({

@@ -65,11 +65,11 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
       .option('expected-bucket-owner', { type: 'string', describe: "Account that must own the bucket (default: the role ARN's account)" })
       .option('max-attempts', { type: 'number', describe: 'Attempts per AWS request before giving up (default 8)' })
       .example(
-        '$0 deliver --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a --bucket acme-ion-snapshots --region us-east-1 --tenant acme --job-id 20260101-0200 --tables ./tables --attachments ./attachments --manifest',
+        '$0 deliver --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme --job-id 20260101-0200 --tables ./tables --attachments ./attachments --manifest',
         '',
       )
       .example(
-        '$0 deliver --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a --bucket acme-ion-snapshots --region us-east-1 --tenant acme --job-id 20260101-0200 --schema tenant_acme --attachments s3://fr-ion-attachments/tenants/acme/',
+        '$0 deliver --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme --job-id 20260101-0200 --schema tenant_acme --attachments s3://fr-ion-attachments/tenants/acme/',
         'Tables from PostgreSQL (DATABASE_URL or PG* variables) and attachments from S3',
       ) as never,
   handler: async (args) => {

@@ -36,7 +36,7 @@ export const policyCommand: CommandModule<object, PolicyArgs> = {
         array: true,
         describe: 'External ID; repeat during a rotation to accept several',
       })
-      .example('$0 policy trust --trusted-account 111122223333 --external-id ion-acme-7f3a', '')
+      .example('$0 policy trust --trusted-account 111122223333 --external-id ion-acme-7f3a9c', '')
       .example('$0 policy permissions --bucket acme-ion-snapshots', '') as never,
   handler: (args) => {
     const partition = resolvePartition(args.partition, args.region);
