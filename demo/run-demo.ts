@@ -8,7 +8,7 @@ import { createProgressDisplay } from '../cli/deliver-progress.js';
 import { deliverSnapshot, directoryAttachmentSource, directoryTableSource, formatBytes, type DeliveryReport } from '../delivery/index.js';
 import { IonDestError, isIonDestError, type ErrorCode } from '../errors/index.js';
 import { auditDestination, renderChecklist, verifyDestination } from '../verifier/index.js';
-import { toIonDestError } from '../verifier/aws-errors.js';
+import { toIonDestError } from '../aws/aws-errors.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { writeSampleSnapshot } from './sample-snapshot.js';
 import { DemoStepError, StepRunner, type StepId } from './step-runner.js';

@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { IonDestError } from '../errors/index.js';
-import { isAccessDenied, toIonDestError, type AwsErrorFacts } from './aws-errors.js';
+import { isAccessDenied, toIonDestError, type AwsErrorFacts } from '../aws/aws-errors.js';
 import { pass, type Verdict } from './check-result.js';
 
 /** The session the delivery asks for; AWS's default role maximum, so a default role passes. */

@@ -1,5 +1,5 @@
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { describeAwsError, isAccessDenied, mapCommonAwsError, toIonDestError } from './aws-errors.js';
+import { describeAwsError, isAccessDenied, mapCommonAwsError, toIonDestError } from '../aws/aws-errors.js';
 import { failFrom, flag, pass, skip, type Verdict } from './check-result.js';
 
 export interface BucketCheckOutcome {

@@ -1,5 +1,5 @@
 import { GetBucketAclCommand, GetBucketPolicyCommand, ListBucketsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { describeAwsError, isAccessDenied } from './aws-errors.js';
+import { describeAwsError, isAccessDenied } from '../aws/aws-errors.js';
 import { flag, pass, type Verdict } from './check-result.js';
 
 /**

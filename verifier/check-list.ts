@@ -1,5 +1,5 @@
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { isAccessDenied, toIonDestError } from './aws-errors.js';
+import { isAccessDenied, toIonDestError } from '../aws/aws-errors.js';
 import { pass, type Verdict } from './check-result.js';
 
 /**

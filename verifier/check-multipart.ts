@@ -6,7 +6,7 @@ import {
   UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { isAccessDenied, isKmsDenied, toIonDestError, type AwsErrorFacts } from './aws-errors.js';
+import { isAccessDenied, isKmsDenied, toIonDestError, type AwsErrorFacts } from '../aws/aws-errors.js';
 import { flag, pass, type Verdict } from './check-result.js';
 import type { CreatedResources } from './cleanup.js';
 import { testObjectKey } from './test-keys.js';

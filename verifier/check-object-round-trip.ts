@@ -7,7 +7,7 @@ import {
   type PutObjectCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { describeAwsError, isAccessDenied, isKmsDenied, toIonDestError, type AwsErrorFacts } from './aws-errors.js';
+import { describeAwsError, isAccessDenied, isKmsDenied, toIonDestError, type AwsErrorFacts } from '../aws/aws-errors.js';
 import { flag, pass, runCheck, skip, type Verdict } from './check-result.js';
 import type { CreatedResources } from './cleanup.js';
 import { testObjectKey } from './test-keys.js';

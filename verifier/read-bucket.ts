@@ -8,7 +8,7 @@ import {
   GetPublicAccessBlockCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { describeAwsError, isAccessDenied, toIonDestError } from './aws-errors.js';
+import { describeAwsError, isAccessDenied, toIonDestError } from '../aws/aws-errors.js';
 import { parsePolicyDocument } from './read-role.js';
 
 export interface PublicAccessBlock {

@@ -8,7 +8,7 @@ import {
   type IAMClient,
 } from '@aws-sdk/client-iam';
 import { IonDestError } from '../errors/index.js';
-import { isAccessDenied, toIonDestError, type AwsErrorFacts } from './aws-errors.js';
+import { isAccessDenied, toIonDestError, type AwsErrorFacts } from '../aws/aws-errors.js';
 import type { DeployedPolicy } from './diff-policy.js';
 
 export interface DeployedRole {

@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, createStsClient } from '../aws/clients.js';
-import { describeAwsError } from './aws-errors.js';
+import { describeAwsError } from '../aws/aws-errors.js';
 import { checkAssumeRole, DEFAULT_SESSION_DURATION_SECONDS, VERIFY_SESSION_PREFIX, type AssumedSession } from './check-assume-role.js';
 import { checkBucket } from './check-bucket.js';
 import { checkExternalIdExact, checkExternalIdRequired } from './check-external-id.js';

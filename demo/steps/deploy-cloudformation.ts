@@ -10,7 +10,7 @@ import { createCloudFormationClient } from '../../aws/clients.js';
 import { IonDestError } from '../../errors/index.js';
 import { assertNoProblems, parseRoleArn, validateExternalId, validateRegion, validateStackName, validateTrustedAccountId } from '../../policy/index.js';
 import { OUTPUT, PARAMETER, renderCloudFormationTemplate } from '../../stacks/cloudformation/index.js';
-import { toIonDestError } from '../../verifier/aws-errors.js';
+import { toIonDestError } from '../../aws/aws-errors.js';
 import type { DeployedDestination } from './deployed-destination.js';
 
 export interface DeployCloudFormationOptions {

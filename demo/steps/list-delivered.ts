@@ -3,7 +3,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { createS3Client } from '../../aws/clients.js';
 import type { DeliveryReport } from '../../delivery/index.js';
 import { IonDestError } from '../../errors/index.js';
-import { isAccessDenied, toIonDestError } from '../../verifier/aws-errors.js';
+import { isAccessDenied, toIonDestError } from '../../aws/aws-errors.js';
 
 export interface ListedObject {
   key: string;

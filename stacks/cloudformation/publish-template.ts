@@ -11,7 +11,7 @@ import {
   validateKeyPrefix,
   validateRegion,
 } from '../../policy/index.js';
-import { toIonDestError, type AwsErrorFacts } from '../../verifier/aws-errors.js';
+import { toIonDestError, type AwsErrorFacts } from '../../aws/aws-errors.js';
 import { readPackageVersion } from './package-version.js';
 import { renderCloudFormationTemplate } from './render-yaml.js';
 import { CLOUDFORMATION_TEMPLATE_PATH } from './write.js';

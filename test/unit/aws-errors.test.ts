@@ -2,7 +2,7 @@ import { S3ServiceException } from '@aws-sdk/client-s3';
 import { STSServiceException } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { TROUBLESHOOTING } from '../../errors/index.js';
-import { describeAwsError, toIonDestError } from '../../verifier/aws-errors.js';
+import { describeAwsError, toIonDestError } from '../../aws/aws-errors.js';
 import { mapAssumeRoleError } from '../../verifier/check-assume-role.js';
 
 /** An error shaped as the SDK throws it (the only place the SDK is imitated). */
