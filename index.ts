@@ -12,7 +12,7 @@ export {
   directoryAttachmentSource,
   directoryTableSource,
 } from './delivery/index.js';
-export type { AttachmentSource, DeliveryReport, DeliverSnapshotOptions, TableSource } from './delivery/index.js';
+export type { AttachmentSource, CleanupReport, CleanupUploadsOptions, DeliveryReport, DeliverSnapshotOptions, TableSource } from './delivery/index.js';
 export { permissionPolicy, trustPolicy } from './policy/index.js';
 export type { PolicyDocument } from './policy/index.js';
 export { IonDestError, TROUBLESHOOTING, type ErrorCode } from './errors/index.js';

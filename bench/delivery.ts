@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createS3Client } from '../aws/clients.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, formatBytes, parseSize } from '../delivery/index.js';
+import { roleArn } from '../policy/index.js';
 import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, pythonExecutable, startEmulator } from '../test/emulator/emulator.js';
 
 const run = promisify(execFile);
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
       attachmentsDir: snap.attachmentsDir,
       endpointUrl: emulator.url,
       bucket: BUCKET,
-      roleArn: `arn:aws:iam::${EMULATOR_DEFAULT_ACCOUNT}:role/ion-bench`,
+      roleArn: roleArn('aws', EMULATOR_DEFAULT_ACCOUNT, 'ion-bench'),
       partSize: DEFAULT_PART_SIZE,
       concurrency: DEFAULT_CONCURRENCY,
       file: join(work, 'attachments.tar'),

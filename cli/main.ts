@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type yargsType from 'yargs';
+import { IonDestError } from '../errors/index.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK, commandOutcome } from './exit-codes.js';
 import { reportError } from './report-error.js';
@@ -39,6 +40,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     await parser.parseAsync();
   } catch (error) {
     if (error instanceof UsageError) {
+      if (argv.includes('--json')) {
+        return reportError(new IonDestError('INVALID_INPUT', error.message, { source: 'user' }), { debug: false, json: true });
+      }
       process.stderr.write(`error: ${error.message}\nRun with --help for usage.\n`);
       return EXIT_BAD_INPUT;
     }

@@ -9,6 +9,8 @@ import {
   validateBucketName,
   validateExternalId,
   validateRegion,
+  validateRegionInPartition,
+  validateRoleArn,
   validateTenant,
 } from '../policy/index.js';
 import { toIonDestError } from './aws-errors.js';
@@ -65,12 +67,16 @@ export interface CleanupReport {
 export async function cleanupUploads(options: CleanupUploadsOptions): Promise<CleanupReport> {
   const role = parseRoleArn(options.roleArn);
   assertNoProblems([
-    role ? undefined : { field: 'role ARN', value: options.roleArn, rule: 'a role ARN has the form arn:<partition>:iam::<12-digit account>:role/<name>' },
+    validateRoleArn(options.roleArn),
     validateExternalId(options.externalId),
     validateBucketName(options.bucket),
     validateRegion(options.region),
     validateTenant(options.tenant),
     options.expectedBucketOwner === undefined ? undefined : validateAccountId(options.expectedBucketOwner, 'expected bucket owner'),
+    role ? validateRegionInPartition(options.region, role.partition) : undefined,
+    options.olderThanMs === undefined || (Number.isFinite(options.olderThanMs) && options.olderThanMs >= 0)
+      ? undefined
+      : { field: 'older than', value: String(options.olderThanMs), rule: 'the age is a finite, non-negative duration' },
   ]);
   const olderThanMs = options.olderThanMs ?? DEFAULT_CLEANUP_AGE_MS;
   const cutoff = (options.now ?? new Date()).getTime() - olderThanMs;
@@ -93,7 +99,8 @@ export async function cleanupUploads(options: CleanupUploadsOptions): Promise<Cl
   });
   try {
     const uploads = await listUploads(client, options.bucket, prefix);
-    const stale = uploads.filter((u) => u.initiated === undefined || Date.parse(u.initiated) <= cutoff);
+    // An upload whose start S3 did not report is kept: it may be a delivery still running.
+    const stale = uploads.filter((u) => u.initiated !== undefined && Date.parse(u.initiated) <= cutoff);
     const kept = uploads.filter((u) => !stale.includes(u));
     const failed: string[] = [];
     if (!options.dryRun) {

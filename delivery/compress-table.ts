@@ -99,11 +99,6 @@ export function startPreparingTables(
   return { each: settlers.map((s) => s.promise), all };
 }
 
-/** Prepare every table and wait for all of them. */
-export async function prepareTables(snapshot: TableSnapshot, spool: Spool, options: CompressTablesOptions = {}): Promise<PreparedTable[]> {
-  return startPreparingTables(snapshot, snapshot.tables, spool, options).all;
-}
-
 /**
  * A safe upper bound of a table's entry size before it is compressed (deflate adds at most
  * a few bytes per 16 KiB stored block, plus the gzip header and trailer), or undefined

@@ -10,6 +10,7 @@ import {
   validateExternalId,
   validateJobId,
   validateRegion,
+  validateRoleArn,
   validateRegionInPartition,
   validateTenant,
 } from '../policy/index.js';
@@ -74,10 +75,10 @@ export interface DeliverSnapshotOptions {
 }
 
 /** Check every option before any AWS call; throws one INVALID_INPUT listing every problem. */
-export function validateDeliveryOptions(o: DeliverSnapshotOptions): void {
+export function validateDeliveryOptions(o: Omit<DeliverSnapshotOptions, 'tables' | 'attachments'>): void {
   const role = parseRoleArn(o.roleArn);
   const problems: (InputProblem | undefined)[] = [
-    role ? undefined : { field: 'role ARN', value: o.roleArn, rule: 'a role ARN has the form arn:<partition>:iam::<12-digit account>:role/<name>' },
+    validateRoleArn(o.roleArn),
     validateExternalId(o.externalId),
     validateBucketName(o.bucket),
     validateRegion(o.region),

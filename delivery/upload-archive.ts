@@ -38,8 +38,9 @@ const CLIENTS_SIGNING_CHECKSUM_ONLY = new WeakSet<S3Client>();
 /**
  * Sign uploads with `UNSIGNED-PAYLOAD` when the request carries a flexible checksum
  * header: S3 verifies the body against that (signed) CRC32 header, so hashing every byte
- * again with SHA-256 for the signature only costs CPU on the delivery's main thread. Over
- * TLS, the default, the transport protects the body as well.
+ * again with SHA-256 for the signature only costs CPU on the delivery's main thread. Only
+ * over TLS (the default), where the transport protects the body as well; a CRC32 alone
+ * would not stop a deliberate change on a plain-HTTP path.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
  */
 export function signChecksummedUploadsWithoutPayloadHash(client: S3Client): void {
@@ -47,9 +48,11 @@ export function signChecksummedUploadsWithoutPayloadHash(client: S3Client): void
   CLIENTS_SIGNING_CHECKSUM_ONLY.add(client);
   client.middlewareStack.add(
     (next) => async (args) => {
-      const request = args.request as { headers?: Record<string, string>; body?: unknown };
+      const request = args.request as { protocol?: string; headers?: Record<string, string>; body?: unknown };
       const headers = request.headers;
-      if (headers && request.body !== undefined && Object.keys(headers).some((h) => h.toLowerCase().startsWith('x-amz-checksum-'))) {
+      // Only over TLS: on a plain-HTTP endpoint (a local emulator) the SHA-256 signature stays.
+      const tls = request.protocol === 'https:';
+      if (tls && headers && request.body !== undefined && Object.keys(headers).some((h) => h.toLowerCase().startsWith('x-amz-checksum-'))) {
         headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
       }
       return next(args);

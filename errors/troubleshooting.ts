@@ -322,8 +322,8 @@ export const TROUBLESHOOTING = {
   },
   DEPLOY_TOOL_MISSING: {
     symptom: 'demo --method cdktf: Terraform or its offline provider mirror is missing',
-    cause: '`terraform` (1.11 or later) is not on PATH, or ION_DEST_PROVIDER_MIRROR does not name a folder holding registry.terraform.io/hashicorp/aws/5.100.0, which `cdktf deploy --skip-provider-lock` installs the provider from.',
-    fix: 'Install Terraform 1.11+, then `. scripts/dev-env.sh` (it finds the mirror) or set ION_DEST_PROVIDER_MIRROR yourself; or run the demo with the default `--method cloudformation`.',
+    cause: '`terraform` (1.9 or later) is not on PATH, or ION_DEST_PROVIDER_MIRROR does not name a folder holding registry.terraform.io/hashicorp/aws/5.100.0, which `cdktf deploy --skip-provider-lock` installs the provider from.',
+    fix: 'Install Terraform 1.9 or later, then `. scripts/dev-env.sh` (it finds the mirror) or set ION_DEST_PROVIDER_MIRROR yourself; or run the demo with the default `--method cloudformation`.',
   },
   STACK_DEPLOY_FAILED: {
     symptom: "demo: deploying the customer's stack failed",

@@ -1,5 +1,6 @@
 import { bucketArn, bucketObjectsArn } from './arns.js';
 import type { Partition } from './partitions.js';
+import { assertNoProblems, validateBucketName, validateKmsKeyArn } from './validate.js';
 import { POLICY_VERSION, type PolicyDocument, type PolicyStatement, type PolicyValue } from './types.js';
 
 /** Sid of the bucket statement, as in the setup guide. */
@@ -67,8 +68,15 @@ export function buildPermissionPolicy<T>(parts: PermissionPolicyParts<T>): Polic
   return { Version: POLICY_VERSION, Statement: statements };
 }
 
-/** The role's permission policy: the delivery's S3 actions on one bucket, and its KMS key if any. */
+/**
+ * The role's permission policy: the delivery's S3 actions on one bucket, and its KMS key
+ * if any. Throws INVALID_INPUT for a bad bucket name or KMS key ARN.
+ */
 export function permissionPolicy(options: PermissionPolicyOptions): PolicyDocument {
+  assertNoProblems([
+    validateBucketName(options.bucket),
+    options.kmsKeyArn === undefined ? undefined : validateKmsKeyArn(options.kmsKeyArn),
+  ]);
   const partition = options.partition ?? 'aws';
   return buildPermissionPolicy<never>({
     bucketArn: bucketArn(partition, options.bucket),

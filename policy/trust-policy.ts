@@ -1,4 +1,5 @@
 import { accountRootArn } from './arns.js';
+import { assertNoProblems, validateExternalIds, validateTrustedAccountId } from './validate.js';
 import type { Partition } from './partitions.js';
 import { POLICY_VERSION, type PolicyDocument, type PolicyValue } from './types.js';
 
@@ -53,11 +54,14 @@ export function buildTrustPolicy<T>(parts: TrustPolicyParts<T>): PolicyDocument<
 
 /**
  * The role's trust policy: First Resonance's account may assume the role, and only
- * when it presents one of the external IDs.
+ * when it presents one of the external IDs. Throws INVALID_INPUT for a bad account ID,
+ * a bad external ID, no external ID or the same one twice.
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  */
 export function trustPolicy(options: TrustPolicyOptions): PolicyDocument {
+  const ids = typeof options.externalIds === 'string' ? [options.externalIds] : options.externalIds;
+  assertNoProblems([validateTrustedAccountId(options.trustedAccountId), ...validateExternalIds(ids)]);
   return buildTrustPolicy<never>({
     principal: accountRootArn(options.partition ?? 'aws', options.trustedAccountId),
     externalIds: options.externalIds,

@@ -1,4 +1,5 @@
 import { IonDestError, type InputProblem } from '../errors/index.js';
+import { parseRoleArn } from './arns.js';
 import { ALL_REGIONS, PARTITIONS, isPartition, partitionOfRegion, type Partition } from './partitions.js';
 
 /**
@@ -82,6 +83,27 @@ export const validateAccountId: Validator = (value, field = 'account ID') =>
 
 export const validateExternalId: Validator = (value, field = 'external ID') =>
   matches(EXTERNAL_ID_PATTERN, value) ? undefined : problem(field, value, EXTERNAL_ID_RULE);
+
+/**
+ * One or more external IDs (several during a rotation's overlap window), each valid, no
+ * two the same.
+ */
+export function validateExternalIds(ids: readonly string[], field = 'external ID'): InputProblem[] {
+  if (ids.length === 0) return [problem(field, '', 'at least one external ID is required')];
+  const problems = ids.map((id) => validateExternalId(id, field)).filter((p): p is InputProblem => p !== undefined);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) problems.push(problem(field, id, 'each external ID is given once (a rotation names two different IDs)'));
+    seen.add(id);
+  }
+  return problems;
+}
+
+/** @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html */
+export const ROLE_ARN_RULE = 'a role ARN has the form arn:<partition>:iam::<12-digit account>:role/<name>';
+
+export const validateRoleArn: Validator = (value, field = 'role ARN') =>
+  parseRoleArn(value) ? undefined : problem(field, value, ROLE_ARN_RULE);
 
 export const validateRoleName: Validator = (value, field = 'role name') =>
   matches(ROLE_NAME_PATTERN, value) ? undefined : problem(field, value, ROLE_NAME_RULE);

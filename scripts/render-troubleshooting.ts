@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, TROUBLESHOOTING } from '../errors/index.js';
 
@@ -49,5 +49,5 @@ export async function writeTroubleshootingReadme(path = README_PATH): Promise<st
   const after = replaceTroubleshootingSection(before);
   if (after === before) return [];
   await writeFile(path, after);
-  return [path];
+  return [relative(process.cwd(), path)];
 }

@@ -1,4 +1,5 @@
 import { createIamClient, createS3Client } from '../aws/clients.js';
+import { readCallerAccount } from '../aws/caller-account.js';
 import { resolveEndpointUrl } from '../aws/endpoint.js';
 import { IonDestError } from '../errors/index.js';
 import {
@@ -134,11 +135,12 @@ export async function auditDestination(options: AuditOptions): Promise<AuditRepo
   const bucketStarted = performance.now();
   let bucket: DeployedBucket | undefined;
   let bucketError: IonDestError | undefined;
-  // The customer's own account owns the bucket: the role's account.
-  const s3Home = createS3Client({ ...base, region: homeRegion, expectedBucketOwner: parsed?.accountId });
+  // The customer's own account owns the bucket: the role's account, else the caller's.
+  const owner = parsed?.accountId ?? (await readCallerAccount({ ...base, region: homeRegion }));
+  const s3Home = createS3Client({ ...base, region: homeRegion, expectedBucketOwner: owner });
   try {
     const region = await readBucketRegion(s3Home, options.bucket);
-    const s3 = region === homeRegion ? s3Home : createS3Client({ ...base, region, expectedBucketOwner: parsed?.accountId });
+    const s3 = region === homeRegion ? s3Home : createS3Client({ ...base, region, expectedBucketOwner: owner });
     try {
       bucket = await readDeployedBucket(s3, options.bucket, region);
     } finally {

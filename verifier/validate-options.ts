@@ -2,6 +2,7 @@ import { resolveEndpointUrl } from '../aws/endpoint.js';
 import type { InputProblem } from '../errors/index.js';
 import {
   assertNoProblems,
+  ROLE_ARN_RULE,
   parseRoleArn,
   validateAccountId,
   validateBucketName,
@@ -14,7 +15,6 @@ import {
 import { MAX_SESSION_DURATION_SECONDS, MIN_SESSION_DURATION_SECONDS } from './check-assume-role.js';
 import type { VerifyOptions } from './types.js';
 
-export const ROLE_ARN_RULE = 'a role ARN has the form arn:<partition>:iam::<12-digit account>:role/<name>';
 
 /** Field names as the CLI spells them, so a message points at the flag to fix. */
 export interface FieldNames {

@@ -27,7 +27,7 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       .example('$0 audit --role-name ion-delivery --bucket acme-ion-snapshots --trusted-account 111122223333 --external-id ion-acme-7f3a9c', '') as never,
   handler: async (args) => {
     assertNoProblems(
-      (['role-name', 'bucket', 'trusted-account'] as const).map((flag) =>
+      (['role-name', 'bucket', 'trusted-account', 'external-id'] as const).map((flag) =>
         args[flag] === undefined || args[flag] === '' ? { field: `--${flag}`, value: '', rule: `--${flag} is required` } : undefined,
       ),
     );

@@ -2,11 +2,14 @@ import type { CommandModule } from 'yargs';
 import {
   deliverSnapshot,
   formatDeliveryReport,
+  validateDeliveryOptions,
   parseSize,
   DEFAULT_CONCURRENCY,
   DEFAULT_GZIP_LEVEL,
+  DEFAULT_PART_SIZE,
+  formatBytes,
 } from '../../delivery/index.js';
-import { IonDestError } from '../../errors/index.js';
+import { IonDestError, isIonDestError, type InputProblem } from '../../errors/index.js';
 import { assertNoProblems } from '../../policy/index.js';
 import { createProgressDisplay } from '../deliver-progress.js';
 import { pickOptions } from '../options.js';
@@ -57,7 +60,7 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
         default: '5GiB',
         describe: 'Split an archive into numbered parts above this size (bytes, or with a unit: 512MiB, 5GiB)',
       })
-      .option('part-size', { type: 'string', describe: 'Multipart part size (default 16MiB; grown to stay within 10,000 parts)' })
+      .option('part-size', { type: 'string', describe: `Multipart part size (default ${formatBytes(DEFAULT_PART_SIZE)}; grown to stay within 10,000 parts)` })
       .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Parts uploaded at once' })
       .option('gzip-level', { type: 'number', default: DEFAULT_GZIP_LEVEL, describe: 'gzip level for CSV tables, 1 (fastest) to 9 (smallest)' })
       .option('manifest', { type: 'boolean', default: false, describe: 'Write manifest_<job-id>.json (every key, size, checksum) after the archives' })
@@ -73,13 +76,44 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
         'Tables from PostgreSQL (DATABASE_URL or PG* variables) and attachments from S3',
       ) as never,
   handler: async (args) => {
-    const maxArchiveSize = parseSize(args['max-archive-size'], '--max-archive-size');
-    const partSize = args['part-size'] === undefined ? undefined : parseSize(args['part-size'], '--part-size');
+    // Every input problem at once, destination and sources alike, before anything starts.
+    const problems: InputProblem[] = [];
+    const collect = <T>(check: () => T): T | undefined => {
+      try {
+        return check();
+      } catch (error) {
+        if (!isIonDestError(error) || error.code !== 'INVALID_INPUT') throw error;
+        problems.push(...error.problems);
+        return undefined;
+      }
+    };
+    const maxArchiveSize = collect(() => parseSize(args['max-archive-size'], '--max-archive-size'));
+    const partSize = args['part-size'] === undefined ? undefined : collect(() => parseSize(args['part-size'] as string, '--part-size'));
     const snapshotTime = args['snapshot-time'] === undefined ? undefined : new Date(args['snapshot-time']);
     if (snapshotTime && Number.isNaN(snapshotTime.getTime())) {
-      assertNoProblems([{ field: '--snapshot-time', value: args['snapshot-time'] ?? '', rule: 'a snapshot time is an ISO 8601 date and time, e.g. 2026-01-01T02:00:00Z' }]);
+      problems.push({ field: '--snapshot-time', value: args['snapshot-time'] ?? '', rule: 'a snapshot time is an ISO 8601 date and time, e.g. 2026-01-01T02:00:00Z' });
     }
-    const sources = createSnapshotSources(args);
+    const settings = {
+      roleArn: args['role-arn'],
+      externalId: args['external-id'],
+      bucket: args.bucket,
+      region: args.region,
+      tenant: args.tenant,
+      jobId: args['job-id'],
+      concurrency: args.concurrency,
+      gzipLevel: args['gzip-level'],
+      manifest: args.manifest,
+      ...(maxArchiveSize !== undefined ? { maxArchiveSize } : {}),
+      ...(partSize !== undefined ? { partSize } : {}),
+      ...(snapshotTime && !Number.isNaN(snapshotTime.getTime()) ? { snapshotTime } : {}),
+      ...(args['expected-bucket-owner'] ? { expectedBucketOwner: args['expected-bucket-owner'] } : {}),
+      ...(args['max-attempts'] !== undefined ? { maxAttempts: args['max-attempts'] } : {}),
+      ...(args['endpoint-url'] ? { endpointUrl: args['endpoint-url'] } : {}),
+      ...(args.profile ? { profile: args.profile } : {}),
+    };
+    collect(() => validateDeliveryOptions(settings));
+    const sources = collect(() => createSnapshotSources(args));
+    assertNoProblems(problems);
     const display = createProgressDisplay({ json: args.json, tty: Boolean(process.stderr.isTTY) });
     // The first Ctrl-C stops cleanly (abort the upload, remove the spool); a second one kills at once.
     const interrupted = new AbortController();
@@ -94,23 +128,8 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
     let report;
     try {
       report = await deliverSnapshot({
-        roleArn: args['role-arn'],
-        externalId: args['external-id'],
-        bucket: args.bucket,
-        region: args.region,
-        tenant: args.tenant,
-        jobId: args['job-id'],
-        ...sources,
-        maxArchiveSize,
-        concurrency: args.concurrency,
-        gzipLevel: args['gzip-level'],
-        manifest: args.manifest,
-        ...(partSize !== undefined ? { partSize } : {}),
-        ...(snapshotTime ? { snapshotTime } : {}),
-        ...(args['expected-bucket-owner'] ? { expectedBucketOwner: args['expected-bucket-owner'] } : {}),
-        ...(args['max-attempts'] !== undefined ? { maxAttempts: args['max-attempts'] } : {}),
-        ...(args['endpoint-url'] ? { endpointUrl: args['endpoint-url'] } : {}),
-        ...(args.profile ? { profile: args.profile } : {}),
+        ...settings,
+        ...(sources as NonNullable<typeof sources>),
         onProgress: display.listener,
         signal: interrupted.signal,
       });

@@ -14,7 +14,7 @@ import {
   validateTrustedAccountId,
 } from '../../policy/index.js';
 import { EMULATOR_REGION } from '../../test/emulator/accounts.js';
-import { EXIT_FAILED, commandOutcome } from '../exit-codes.js';
+import { EXIT_FAILED, EXIT_INTERRUPTED, commandOutcome } from '../exit-codes.js';
 import { pickOptions } from '../options.js';
 import { reportError } from '../report-error.js';
 
@@ -33,8 +33,6 @@ interface DemoArgs {
   debug: boolean;
 }
 
-/** The shell's convention for a process ended by Ctrl-C: 128 + SIGINT (2). */
-const EXIT_INTERRUPTED = 130;
 /** The emulator's stack name; on AWS a timestamp is added so that a second run does not collide with the first stack. */
 const DEMO_STACK_NAME = 'ion-dest-demo';
 const DEFAULT_TENANT = 'acme';

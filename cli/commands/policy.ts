@@ -6,7 +6,7 @@ import {
   permissionPolicy,
   trustPolicy,
   validateBucketName,
-  validateExternalId,
+  validateExternalIds,
   validateKmsKeyArn,
   validateTrustedAccountId,
   type Partition,
@@ -45,12 +45,7 @@ export const policyCommand: CommandModule<object, PolicyArgs> = {
         ? (() => {
             const account = required(args['trusted-account'], '--trusted-account');
             const ids = args['external-id'] ?? [];
-            assertNoProblems([
-              validateTrustedAccountId(account, '--trusted-account'),
-              ...(ids.length === 0
-                ? [{ field: '--external-id', value: '', rule: 'at least one external ID is required' }]
-                : ids.map((id) => validateExternalId(id, '--external-id'))),
-            ]);
+            assertNoProblems([validateTrustedAccountId(account, '--trusted-account'), ...validateExternalIds(ids, '--external-id')]);
             return trustPolicy({ trustedAccountId: account, externalIds: ids, partition });
           })()
         : (() => {

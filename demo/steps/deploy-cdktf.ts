@@ -9,7 +9,7 @@ import { assertNoProblems, parseRoleArn, validateExternalId, validateRegion, val
 import { ENDPOINT_ENV } from '../../stacks/cdktf/config.js';
 import { OUTPUT, STACK_NAME } from '../../stacks/cdktf/destination-stack.js';
 import { VARIABLE } from '../../stacks/cdktf/variables.js';
-import { providerMirror } from '../../test/setup/tools.js';
+import { providerMirror, terraformProblem } from '../../test/setup/tools.js';
 import type { DeployedDestination } from './deployed-destination.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -23,10 +23,9 @@ const FAILURE_OUTPUT_CHARS = 3000;
  * naming each missing piece.
  */
 export function checkCdktfTools(): { mirror: string; terraformVersion: string } {
-  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8', timeout: 30_000 });
   const mirror = providerMirror();
   const missing = [
-    terraform.status === 0 ? undefined : 'terraform (1.11 or later) is not on PATH',
+    terraformProblem(),
     mirror
       ? undefined
       : `ION_DEST_PROVIDER_MIRROR (${process.env.ION_DEST_PROVIDER_MIRROR || 'unset'}) is not a folder holding registry.terraform.io/hashicorp/aws/5.100.0 (\`. scripts/dev-env.sh\` finds it)`,
@@ -34,6 +33,7 @@ export function checkCdktfTools(): { mirror: string; terraformVersion: string } 
   if (missing.length > 0 || !mirror) {
     throw new IonDestError('DEPLOY_TOOL_MISSING', `--method cdktf needs what is missing here: ${missing.join('; ')}.`, { source: 'user' });
   }
+  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8', timeout: 30_000 });
   return { mirror, terraformVersion: (terraform.stdout.split('\n')[0] ?? '').trim() };
 }
 

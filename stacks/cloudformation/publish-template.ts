@@ -1,6 +1,5 @@
 import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { createS3Client, createStsClient, type AwsClientOptions } from '../../aws/clients.js';
+import { createS3Client, type AwsClientOptions } from '../../aws/clients.js';
 import { resolveEndpointUrl } from '../../aws/endpoint.js';
 import { IonDestError } from '../../errors/index.js';
 import {
@@ -12,6 +11,7 @@ import {
   validateRegion,
 } from '../../policy/index.js';
 import { toIonDestError, type AwsErrorFacts } from '../../aws/aws-errors.js';
+import { readCallerAccount } from '../../aws/caller-account.js';
 import { readPackageVersion } from './package-version.js';
 import { renderCloudFormationTemplate } from './render-yaml.js';
 import { CLOUDFORMATION_TEMPLATE_PATH } from './write.js';
@@ -104,7 +104,7 @@ export async function publishTemplate(options: PublishTemplateOptions): Promise<
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
 
-  const owner = options.bucketOwner ?? (await readCallerAccount(options.region ?? BUCKET_REGION_PROBE, common));
+  const owner = options.bucketOwner ?? (await readCallerAccount({ region: options.region ?? BUCKET_REGION_PROBE, ...common }));
   const region = options.region ?? (await findBucketRegion(options.bucket, owner, common));
   const s3 = createS3Client({ region, expectedBucketOwner: owner, ...common });
   try {
@@ -153,17 +153,6 @@ async function readObjectText(s3: S3Client, bucket: string, key: string): Promis
 
 type CommonClientOptions = Pick<AwsClientOptions, 'endpointUrl' | 'profile' | 'credentials'>;
 
-async function readCallerAccount(region: string, common: CommonClientOptions): Promise<string> {
-  const sts = createStsClient({ region, ...common });
-  try {
-    const out = await sts.send(new GetCallerIdentityCommand({}));
-    return out.Account as string;
-  } catch (error) {
-    throw toIonDestError(error, 'STS GetCallerIdentity', 'source');
-  } finally {
-    sts.destroy();
-  }
-}
 
 async function findBucketRegion(bucket: string, owner: string, common: CommonClientOptions): Promise<string> {
   const s3 = createS3Client({ region: BUCKET_REGION_PROBE, expectedBucketOwner: owner, ...common });

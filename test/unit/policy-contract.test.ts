@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { IonDestError } from '../../errors/index.js';
 import { permissionPolicy, trustPolicy } from '../../policy/index.js';
 import { contractDocument } from '../fixtures/contract.js';
 
@@ -56,5 +57,18 @@ describe('policy builders against the setup guide contract', () => {
       Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
       Resource: key,
     });
+  });
+});
+
+describe('policy builders reject bad input before building anything', () => {
+  it.each([
+    ['a wildcard account', () => trustPolicy({ trustedAccountId: '*', externalIds: 'ion-acme-1' }), 'trusted account ID'],
+    ['no external ID', () => trustPolicy({ trustedAccountId: ACCOUNT, externalIds: [] }), 'at least one external ID'],
+    ['the same external ID twice', () => trustPolicy({ trustedAccountId: ACCOUNT, externalIds: ['id-1', 'id-1'] }), 'given once'],
+    ['a wildcard bucket', () => permissionPolicy({ bucket: '*' }), 'bucket name'],
+    ['an alias instead of a key ARN', () => permissionPolicy({ bucket: BUCKET, kmsKeyArn: 'arn:aws:kms:us-east-1:444455556666:alias/k' }), 'KMS key ARN'],
+  ])('%s', (_name, build, fragment) => {
+    expect(build).toThrow(IonDestError);
+    expect(build).toThrow(fragment);
   });
 });

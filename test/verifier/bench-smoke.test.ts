@@ -8,6 +8,5 @@ describe('bench/verify-fleet.ts at a small size', () => {
     expect(result.reports).toHaveLength(4);
     expect(new Set(result.reports.map((r) => r.destination.bucket)).size).toBe(4);
     for (const report of result.reports) expect(report.checks.every((c) => c.status === 'pass')).toBe(true);
-    expect(result.wallMs).toBeGreaterThan(0);
   });
 });
