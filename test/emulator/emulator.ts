@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../helpers/free-port.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LAUNCHER = join(HERE, 'moto_launcher.py');
@@ -42,16 +42,6 @@ export interface Emulator {
 /** The Python interpreter that has moto: ION_DEST_PYTHON, else python3. */
 export function pythonExecutable(): string {
   return process.env.ION_DEST_PYTHON ?? 'python3';
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('could not find a free loopback port');
-  return address.port;
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {

@@ -1,9 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * A throwaway PostgreSQL server for one test file: `initdb` in a fresh temporary
@@ -49,16 +48,6 @@ function runChecked(command: string, args: string[], what: string): string {
     throw new Error(`${what} failed (${cmd} ${argv.join(' ')}, exit ${r.status ?? r.signal}):\n${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}`);
   }
   return r.stdout;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('could not find a free loopback port');
-  return address.port;
 }
 
 function systemUserIds(name: string): { uid: number; gid: number } {
