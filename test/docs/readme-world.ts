@@ -1,13 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import {
-  CreateBucketCommand,
-  PutBucketLifecycleConfigurationCommand,
-  PutBucketOwnershipControlsCommand,
-  PutObjectCommand,
-  PutPublicAccessBlockCommand,
-} from '@aws-sdk/client-s3';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { customerDemoPolicy } from '../../demo/permissions.js';
 import { POLICY_VERSION, bucketArn, bucketObjectsArn, type PolicyDocument } from '../../policy/index.js';
@@ -17,6 +11,7 @@ import {
   OTHER_ACCOUNT_ID,
   VENDOR_ACCOUNT_ID,
   accountAdminClients,
+  applyStackBucketSettings,
   createAccountIdentity,
   createCustomerDestination,
   vendorAssumeRolePolicy,
@@ -64,9 +59,6 @@ export const README_WORLD = {
   database: { exampleHost: 'db.internal:5432', user: 'exporter', name: 'ion', schema: 'tenant_acme' },
 } as const;
 
-/** Days after which the stack's lifecycle rule aborts an incomplete multipart upload. */
-const ABORT_INCOMPLETE_UPLOAD_DAYS = 7;
-
 /** A named identity of the world and the environment that signs as it. */
 export interface WorldIdentity {
   accountId: string;
@@ -105,25 +97,6 @@ function vendorPolicy(): PolicyDocument {
       { Effect: 'Allow', Action: ['s3:GetObject'], Resource: bucketObjectsArn('aws', attachments) },
     ],
   };
-}
-
-async function applyStackSettings(emulator: Emulator, bucket: string): Promise<void> {
-  const { s3 } = accountAdminClients(emulator, README_WORLD.customer.accountId);
-  await s3.send(
-    new PutPublicAccessBlockCommand({
-      Bucket: bucket,
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-    }),
-  );
-  await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
-  await s3.send(
-    new PutBucketLifecycleConfigurationCommand({
-      Bucket: bucket,
-      LifecycleConfiguration: {
-        Rules: [{ ID: 'abort-incomplete-uploads', Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_INCOMPLETE_UPLOAD_DAYS } }],
-      },
-    }),
-  );
 }
 
 async function createVendorBuckets(emulator: Emulator): Promise<void> {
@@ -213,7 +186,7 @@ export async function buildReadmeWorld(): Promise<ReadmeWorld> {
         externalIds: d.externalId,
         versioning: d.versioning,
       });
-      if (d.stackSettings) await applyStackSettings(emulator, d.bucket);
+      if (d.stackSettings) await applyStackBucketSettings(emulator, README_WORLD.customer.accountId, d.bucket);
     }
     await createVendorBuckets(emulator);
     await emulator.enableAuth();

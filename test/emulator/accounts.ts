@@ -1,7 +1,11 @@
 import {
   CreateBucketCommand,
   PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
+  PutBucketOwnershipControlsCommand,
+  PutBucketPolicyCommand,
   PutBucketVersioningCommand,
+  PutPublicAccessBlockCommand,
   type BucketLocationConstraint,
   type S3Client,
 } from '@aws-sdk/client-s3';
@@ -16,10 +20,14 @@ import {
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createIamClient, createS3Client, createStsClient } from '../../aws/clients.js';
+import { ABORT_INCOMPLETE_MULTIPART_DAYS } from '../../stacks/cloudformation/bucket-resources.js';
 import {
   ASSUME_ROLE_ACTION,
   POLICY_VERSION,
   assertNoProblems,
+  bucketArn,
+  bucketObjectsArn,
+  buildTlsOnlyBucketPolicy,
   partitionOfRegion,
   permissionPolicy,
   roleArn,
@@ -341,4 +349,49 @@ export async function assumeRoleAs(
     sessionToken: c.SessionToken,
     expiration: c.Expiration,
   };
+}
+
+/**
+ * Give a bucket the settings the customer stack deploys beyond the guide's minimum:
+ * all four public-access blocks, BucketOwnerEnforced, the abort-incomplete-multipart
+ * lifecycle rule and, when asked, the TLS-only bucket policy. Set through S3 calls, for
+ * destinations built without CloudFormation.
+ */
+export async function applyStackBucketSettings(
+  emulator: Emulator,
+  accountId: string,
+  bucket: string,
+  options: { tlsOnlyPolicy?: boolean } = {},
+): Promise<void> {
+  const { s3 } = accountAdminClients(emulator, accountId);
+  try {
+    await s3.send(
+      new PutPublicAccessBlockCommand({
+        Bucket: bucket,
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+      }),
+    );
+    await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
+    await s3.send(
+      new PutBucketLifecycleConfigurationCommand({
+        Bucket: bucket,
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              ID: 'abort-incomplete-uploads',
+              Status: 'Enabled',
+              Filter: { Prefix: '' },
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_DAYS },
+            },
+          ],
+        },
+      }),
+    );
+    if (options.tlsOnlyPolicy) {
+      const policy = buildTlsOnlyBucketPolicy<never>({ bucketArn: bucketArn('aws', bucket), bucketObjectsArn: bucketObjectsArn('aws', bucket) });
+      await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
+    }
+  } finally {
+    s3.destroy();
+  }
 }

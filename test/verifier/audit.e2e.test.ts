@@ -2,18 +2,11 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AttachRolePolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iam';
-import {
-  PutBucketLifecycleConfigurationCommand,
-  PutBucketOwnershipControlsCommand,
-  PutBucketPolicyCommand,
-  PutPublicAccessBlockCommand,
-} from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUCKET_ACTIONS,
   bucketArn,
   bucketObjectsArn,
-  buildTlsOnlyBucketPolicy,
   permissionPolicy,
   roleArn,
   trustPolicy,
@@ -25,52 +18,29 @@ import {
   OTHER_ACCOUNT_ID,
   VENDOR_ACCOUNT_ID,
   accountAdminClients,
+  applyStackBucketSettings,
   createCustomerDestination,
   vendorAssumeRolePolicy,
   type AccountIdentity,
 } from '../emulator/accounts.js';
 import { startEmulator, type Emulator } from '../emulator/emulator.js';
+import { ABORT_INCOMPLETE_MULTIPART_DAYS } from '../../stacks/cloudformation/bucket-resources.js';
 import { EXTERNAL_ID, clientsFor, createCustomerAdmin, createKmsKey } from './fixtures.js';
 import { simulateAssumeRole, simulateRoleAction } from './iam-oracle.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Days after which the hardened bucket aborts incomplete multipart uploads. */
-const ABORT_AFTER_DAYS = 7;
 
 let emulator: Emulator;
 let admin: AccountIdentity;
 let kmsKeyArn: string;
-
-/** Bucket settings the customer stack deploys beyond the guide's minimum. */
-async function hardenBucket(bucket: string): Promise<void> {
-  const { s3 } = accountAdminClients(emulator, CUSTOMER_ACCOUNT_ID);
-  await s3.send(
-    new PutPublicAccessBlockCommand({
-      Bucket: bucket,
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
-    }),
-  );
-  await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
-  await s3.send(
-    new PutBucketLifecycleConfigurationCommand({
-      Bucket: bucket,
-      LifecycleConfiguration: {
-        Rules: [{ ID: 'abort-incomplete-uploads', Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_AFTER_DAYS } }],
-      },
-    }),
-  );
-  const policy = buildTlsOnlyBucketPolicy<never>({ bucketArn: bucketArn('aws', bucket), bucketObjectsArn: bucketObjectsArn('aws', bucket) });
-  await s3.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
-  s3.destroy();
-}
 
 beforeAll(async () => {
   emulator = await startEmulator();
   kmsKeyArn = await createKmsKey(emulator, CUSTOMER_ACCOUNT_ID);
   const base = { trustedAccountId: VENDOR_ACCOUNT_ID, externalIds: EXTERNAL_ID };
   await createCustomerDestination(emulator, { ...base, bucket: 'audit-correct', roleName: 'audit-correct' });
-  await hardenBucket('audit-correct');
+  await applyStackBucketSettings(emulator, CUSTOMER_ACCOUNT_ID, 'audit-correct', { tlsOnlyPolicy: true });
 
   const drifted = trustPolicy({ trustedAccountId: OTHER_ACCOUNT_ID, externalIds: 'ion-acme-typo' });
   drifted.Statement[0]!.Action = ['sts:AssumeRole', 'sts:TagSession'];
@@ -140,7 +110,7 @@ describe('audit against the emulator (customer credentials, IAM enforced)', () =
     expect(statuses(report)).toEqual(ALL_PASS);
     expect(report.ok).toBe(true);
     expect(report.destination.roleArn).toBe(roleArn('aws', CUSTOMER_ACCOUNT_ID, 'audit-correct'));
-    expect(report.checks.find((c) => c.id === 'bucket-lifecycle')!.message).toContain(`${ABORT_AFTER_DAYS} day`);
+    expect(report.checks.find((c) => c.id === 'bucket-lifecycle')!.message).toContain(`${ABORT_INCOMPLETE_MULTIPART_DAYS} day`);
   });
 
   it('a drifted deployment gets a precise diff', async () => {
