@@ -52,6 +52,12 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     // Checksums: only when we ask (ChecksumAlgorithm), never a surprise trailer on other calls.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
+    // No `Expect: 100-continue` (the SDK adds it to bodies of 2 MB and more): its Node
+    // handler gives each such request a connection of its own, without keep-alive, so every
+    // multipart part would open a new TCP and TLS connection and wait a round trip before
+    // sending. Parts go over the pooled keep-alive connections instead; a refused request
+    // costs the bytes of one part sent in vain.
+    expectContinueHeader: false,
   });
   const owner = options.expectedBucketOwner;
   if (owner !== undefined) {

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -106,6 +107,35 @@ describe('deliver under faults: a proxy that resets connections and answers 500 
     expect(proxy.stats.faults['internal-error']).toBeGreaterThan(0);
     expect(proxy.stats.faults['slow-down']).toBeGreaterThan(0);
     expect(await listIncompleteUploads(reader, BUCKET, `${TENANT}/`)).toEqual([]);
+  });
+
+  it('part uploads share keep-alive connections: none opens a connection (over TLS, a handshake) of its own', async () => {
+    const proxy = await startFaultProxy({ target: emulator.url });
+    proxies.push(proxy);
+    let parts = 0;
+    proxy.onRequest((r) => {
+      if (isPartUpload(r)) parts += 1;
+    });
+    const attachmentsDir = join(work, 'keep-alive-attachments');
+    mkdirSync(attachmentsDir);
+    writeFileSync(join(attachmentsDir, 'scan.bin'), randomBytes(40 * 2 ** 20));
+    const report = await deliverSnapshot({
+      roleArn: world.destination.roleArn,
+      externalId: EXTERNAL_ID,
+      bucket: BUCKET,
+      region: 'us-east-1',
+      tenant: TENANT,
+      jobId: 'job-keep-alive',
+      tables: directoryTableSource(fixture.tablesDir),
+      attachments: directoryAttachmentSource(attachmentsDir),
+      partSize: PART_SIZE,
+      endpointUrl: proxy.url,
+      sourceCredentials: world.vendor.credentials,
+    });
+    expect(report.objects[0]?.uploadParts).toBeGreaterThanOrEqual(8);
+    expect(parts).toBeGreaterThanOrEqual(8);
+    // The default 4 parts in flight, the AssumeRole client's own connection, and a spare.
+    expect(proxy.stats.connections).toBeLessThanOrEqual(6);
   });
 
   it('when every part upload fails from mid-upload on, the CLI exits 1 with a clear error and leaves no multipart upload', async () => {

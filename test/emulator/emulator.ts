@@ -22,7 +22,7 @@ export const EMULATOR_DEFAULT_ACCOUNT = '123456789012';
 export const MAX_SESSION_SECONDS_ENV = 'ION_DEST_EMULATOR_MAX_SESSION_SECONDS';
 
 export interface EmulatorOptions {
-  /** Apply the fidelity layer (default true). Off only to demonstrate moto's own behaviour. */
+  /** Apply the fidelity and speed layers (default true). Off only to demonstrate moto's own behaviour. */
   fidelity?: boolean;
   /** Extra environment for the server (for example the fidelity layer's session lifetime cap). */
   env?: Record<string, string>;
@@ -32,6 +32,8 @@ export interface Emulator {
   /** Base URL, e.g. http://127.0.0.1:PORT */
   readonly url: string;
   readonly port: number;
+  /** The server's process ID (benchmarks read its CPU time). */
+  readonly pid: number;
   /** Turn IAM enforcement on from now on (create identities first). */
   enableAuth(): Promise<void>;
   /** Clear all state. */
@@ -106,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return {
     url,
     port,
+    pid: child.pid as number,
     async enableAuth() {
       const res = await fetch(`${url}/moto-api/reset-auth`, {
         method: 'POST',

@@ -4,7 +4,8 @@ Usage: python3 moto_launcher.py [--no-fidelity] -H 127.0.0.1 -p PORT
 
 The fidelity layer (fidelity/) patches the few places where moto answers
 differently from AWS in ways the toolkit depends on; see README.md beside this
-file for each patch and the AWS documentation it follows.
+file for each patch and the AWS documentation it follows. The speed layer
+(speed.py) makes moto do less work without changing any answer.
 """
 import os
 import sys
@@ -18,8 +19,10 @@ def run() -> None:
         argv.remove("--no-fidelity")
     else:
         import fidelity
+        import speed
 
         fidelity.apply()
+        speed.apply()
 
     from moto.server import main
 

@@ -27,8 +27,8 @@ export interface RequestInfo {
 
 export interface FaultProxy {
   readonly url: string;
-  /** Requests seen, and faults injected, by kind. */
-  readonly stats: { requests: number; faults: Record<FaultKind, number> };
+  /** Requests and client connections seen, and faults injected, by kind. */
+  readonly stats: { requests: number; connections: number; faults: Record<FaultKind, number> };
   /** Fail every request matching `match` (default: all) with `kind` from now on. */
   failFromNow(kind: FaultKind, match?: (request: RequestInfo) => boolean): void;
   /** Run `hook` on every request before deciding (e.g. to flip failFromNow after the n-th part). */
@@ -62,7 +62,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   let rate = options.rate ?? 0;
   let permanent: { kind: FaultKind; match: (r: RequestInfo) => boolean } | undefined;
   const hooks: ((r: RequestInfo) => void)[] = [];
-  const stats = { requests: 0, faults: { reset: 0, 'internal-error': 0, 'slow-down': 0 } as Record<FaultKind, number> };
+  const stats = { requests: 0, connections: 0, faults: { reset: 0, 'internal-error': 0, 'slow-down': 0 } as Record<FaultKind, number> };
 
   const decide = (info: RequestInfo): FaultKind | undefined => {
     if (permanent?.match(info)) return permanent.kind;
@@ -92,7 +92,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const upstream = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        // Connection and Keep-Alive are hop-by-hop (RFC 9110, 7.6.1): the emulator closes
+        // every connection, which says nothing about the client's connection to the proxy.
+        const { connection: _connection, 'keep-alive': _keepAlive, ...headers } = answer.headers;
+        res.writeHead(answer.statusCode ?? 502, headers);
         answer.pipe(res);
       },
     );
@@ -107,6 +110,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const kind = decide(info);
     if (kind) void inject(kind, req, res);
     else forward(req, res);
+  });
+  server.on('connection', () => {
+    stats.connections += 1;
   });
   server.keepAliveTimeout = 5_000;
   server.listen(0, '127.0.0.1');

@@ -1,0 +1,88 @@
+import {
+  CompleteMultipartUploadCommand,
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  UploadPartCommand,
+  type ChecksumType,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../aws/clients.js';
+import { EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from './emulator.js';
+
+/**
+ * The speed layer (speed.py) changes how much work moto does, never what it answers:
+ * the same multipart uploads against moto with the layer and moto as it ships give the
+ * same checksums, ETags and bytes.
+ */
+
+const BUCKET = 'ion-dest-speed';
+const PARTS = [randomBytes(5 * 2 ** 20), randomBytes(5 * 2 ** 20), randomBytes(3 * 2 ** 20 + 17)];
+const WHOLE = Buffer.concat(PARTS);
+
+let withLayer: Emulator;
+let asShipped: Emulator;
+const clients: S3Client[] = [];
+
+function client(emulator: Emulator): S3Client {
+  const c = createS3Client({ region: 'us-east-1', endpointUrl: emulator.url, credentials: EMULATOR_ROOT_CREDENTIALS, expectedBucketOwner: undefined });
+  clients.push(c);
+  return c;
+}
+
+async function multipartUpload(s3: S3Client, key: string, checksumType: ChecksumType) {
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key, ChecksumAlgorithm: 'CRC32', ChecksumType: checksumType }));
+  const parts = [];
+  for (const [index, body] of PARTS.entries()) {
+    const { ETag, ChecksumCRC32 } = await s3.send(
+      new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: index + 1, Body: body, ChecksumAlgorithm: 'CRC32' }),
+    );
+    parts.push({ PartNumber: index + 1, ETag, ChecksumCRC32 });
+  }
+  const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+  const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: 'ENABLED' }));
+  const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
+  return { completeEtag: done.ETag, completeChecksum: done.ChecksumCRC32, etag: head.ETag, checksum: head.ChecksumCRC32, type: head.ChecksumType, body };
+}
+
+function base64Crc32(bytes: Buffer): string {
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE(crc32(bytes));
+  return out.toString('base64');
+}
+
+beforeAll(async () => {
+  [withLayer, asShipped] = await Promise.all([startEmulator(), startEmulator({ fidelity: false })]);
+  for (const emulator of [withLayer, asShipped]) await client(emulator).send(new CreateBucketCommand({ Bucket: BUCKET }));
+});
+
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  await Promise.all([withLayer?.stop(), asShipped?.stop()]);
+});
+
+describe('speed layer (speed.py)', () => {
+  it('a FULL_OBJECT CRC32 upload: the CRC32 of the whole object, and the same answers as moto as it ships', async () => {
+    const fast = await multipartUpload(client(withLayer), 'full-object.tar', 'FULL_OBJECT');
+    const shipped = await multipartUpload(client(asShipped), 'full-object.tar', 'FULL_OBJECT');
+    expect(fast.checksum).toBe(base64Crc32(WHOLE));
+    expect(fast.type).toBe('FULL_OBJECT');
+    expect(fast.body.equals(WHOLE)).toBe(true);
+    expect({ ...fast, body: undefined }).toEqual({ ...shipped, body: undefined });
+    expect(shipped.body.equals(WHOLE)).toBe(true);
+  });
+
+  it('a COMPOSITE CRC32 upload is left to moto: the same answers with and without the layer', async () => {
+    const fast = await multipartUpload(client(withLayer), 'composite.tar', 'COMPOSITE');
+    const shipped = await multipartUpload(client(asShipped), 'composite.tar', 'COMPOSITE');
+    // A checksum of the part checksums, not of the object.
+    expect(fast.type).toBe('COMPOSITE');
+    expect(fast.checksum).not.toBe(base64Crc32(WHOLE));
+    expect({ ...fast, body: undefined }).toEqual({ ...shipped, body: undefined });
+    expect(fast.body.equals(WHOLE)).toBe(true);
+  });
+});
