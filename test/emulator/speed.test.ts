@@ -65,7 +65,37 @@ afterAll(async () => {
   await Promise.all([withLayer?.stop(), asShipped?.stop()]);
 });
 
+/** The error a CompleteMultipartUpload ends with, after parts of `sizes` bytes, listed with `etags` (default: their own). */
+async function completeFailure(s3: S3Client, key: string, sizes: number[], etags?: (real: string) => string): Promise<string> {
+  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key, ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' }));
+  const parts = [];
+  for (const [index, size] of sizes.entries()) {
+    const { ETag } = await s3.send(
+      new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: index + 1, Body: WHOLE.subarray(0, size), ChecksumAlgorithm: 'CRC32' }),
+    );
+    parts.push({ PartNumber: index + 1, ETag: etags ? etags(ETag as string) : ETag });
+  }
+  try {
+    await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    return 'completed';
+  } catch (error) {
+    return (error as Error).name;
+  }
+}
+
 describe('speed layer (speed.py)', () => {
+  it('refuses the same completions as moto as it ships: a wrong ETag, a small part before the last', async () => {
+    const wrongEtag = (etag: string) => etag.replace(/[0-9a-f]/, (c) => (c === '0' ? '1' : '0'));
+    const cases = [
+      ['wrong-etag.tar', [5 * 2 ** 20, 1024], wrongEtag, 'InvalidPart'],
+      ['small-first-part.tar', [1024, 5 * 2 ** 20], undefined, 'EntityTooSmall'],
+    ] as const;
+    for (const [key, sizes, etags, expected] of cases) {
+      expect(await completeFailure(client(withLayer), key, [...sizes], etags), key).toBe(expected);
+      expect(await completeFailure(client(asShipped), key, [...sizes], etags), key).toBe(expected);
+    }
+  });
+
   it('a FULL_OBJECT CRC32 upload: the CRC32 of the whole object, and the same answers as moto as it ships', async () => {
     const fast = await multipartUpload(client(withLayer), 'full-object.tar', 'FULL_OBJECT');
     const shipped = await multipartUpload(client(asShipped), 'full-object.tar', 'FULL_OBJECT');
