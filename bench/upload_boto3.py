@@ -1,13 +1,15 @@
 """Upload one file with boto3's managed transfer (upload_fileobj), for the delivery benchmark.
 
 Usage: python3 upload_boto3.py ENDPOINT BUCKET KEY FILE PART_SIZE CONCURRENCY
-Prints {"seconds": S, "bytes": N} on stdout. Same part size, concurrency, endpoint,
+Prints {"seconds": S, "bytes": N, "cpuSeconds": C} on stdout (C: this process's CPU
+time during the upload, all threads). Same part size, concurrency, endpoint,
 checksum algorithm (CRC32) and checksum type (FULL_OBJECT, which makes the emulator's
 CompleteMultipartUpload compute the whole object's CRC32) as the Node side, so the two
 numbers compare the clients.
 """
 import json
 import os
+import resource
 import sys
 import time
 
@@ -32,11 +34,14 @@ def main() -> None:
         max_concurrency=int(concurrency),
         use_threads=True,
     )
+    before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     with open(path, "rb") as f:
         client.upload_fileobj(f, bucket, key, ExtraArgs={"ChecksumAlgorithm": "CRC32", "ChecksumType": "FULL_OBJECT"}, Config=config)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "bytes": os.path.getsize(path)}))
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(json.dumps({"seconds": seconds, "bytes": os.path.getsize(path), "cpuSeconds": cpu}))
 
 
 if __name__ == "__main__":

@@ -16,10 +16,14 @@ describe('bench:delivery smoke run', () => {
     expect(stdout).toMatch(/^end to end: [\d.]+ MiB\/s .* peak RSS \d+ MiB$/m);
     expect(stdout).toMatch(/^upload stage .* boto3 upload_fileobj [\d.]+ MiB\/s, ratio [\d.]+ \(target >= 1\.0\)$/m);
     expect(stdout).toMatch(/^pipeline vs floor .* ratio [\d.]+ \(target >= 0\.8\)$/m);
-    const figures = JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<string, number>;
-    for (const name of ['endToEndMiBps', 'peakRssMiB', 'floorMiBps', 'pipelineToFloorRatio', 'uploadStageMiBps', 'boto3MiBps', 'uploadToBoto3Ratio']) {
+    expect(stdout).toMatch(/^CPU seconds on \d+ cores: delivery [\d.]+ \+ emulator [\d.]+ \(floor [\d.]+\); upload stage [\d.]+ \+ emulator [\d.]+, boto3 [\d.]+ \+ emulator [\d.]+$/m);
+    expect(stdout).toMatch(/^pipeline ceiling from that CPU: [\d.]+ of the floor with the emulator on these cores, [\d.]+ without it$/m);
+    const figures = JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<string, number> & { cpuSeconds: Record<string, number> };
+    for (const name of ['endToEndMiBps', 'peakRssMiB', 'floorMiBps', 'pipelineToFloorRatio', 'uploadStageMiBps', 'boto3MiBps', 'uploadToBoto3Ratio', 'pipelineCeiling', 'pipelineCeilingWithoutEmulator']) {
       expect(figures[name], name).toBeGreaterThan(0);
     }
+    // Every side's CPU was read (the emulator's from /proc): a missing reading is NaN, which JSON writes as null.
+    for (const [name, seconds] of Object.entries(figures.cpuSeconds)) expect(seconds, name).toBeGreaterThan(0);
     expect(figures.sizeBytes).toBe(16 * 2 ** 20);
   });
 });
