@@ -52,7 +52,7 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     // Checksums: only when we ask (ChecksumAlgorithm), never a surprise trailer on other calls.
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
-    // No `Expect: 100-continue` (the SDK adds it to bodies of 2 MB and more): its Node
+    // No `Expect: 100-continue` (the SDK adds it to bodies of 2 MiB and more): its Node
     // handler gives each such request a connection of its own, without keep-alive, so every
     // multipart part would open a new TCP and TLS connection and wait a round trip before
     // sending. Parts go over the pooled keep-alive connections instead; a refused request

@@ -14,6 +14,7 @@
  * their sides for ION_DEST_BENCH_ROUNDS rounds (default 2) and keep the best of each. The
  * last line is the figures as one JSON object.
  */
+import './quiet-sdk-notice.js';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, openSync, readFileSync, writeSync, closeSync, rmSync } from 'node:fs';
@@ -38,9 +39,6 @@ const MAX_ATTACHMENT_BYTES = 8 * MiB;
 const BUCKET = 'ion-dest-bench';
 /** Rounds of each comparison (ION_DEST_BENCH_ROUNDS); the best of each side counts. */
 const ROUNDS = Math.max(1, Number(process.env.ION_DEST_BENCH_ROUNDS ?? 2));
-// The SDK pinned in package.json supports Node 20; its notice about later releases would
-// only interleave with the figures (the stages inherit this environment).
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 function prng(seed: number): () => number {
   let a = seed >>> 0;

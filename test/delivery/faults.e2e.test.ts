@@ -26,7 +26,7 @@ describe('deliver under faults: a proxy that resets connections and answers 500 
   let fixture: SnapshotFixture;
   const proxies: FaultProxy[] = [];
 
-  const deliver = (jobId: string, endpointUrl: string): Promise<DeliveryReport> =>
+  const deliver = (jobId: string, endpointUrl: string, attachmentsDir = fixture.attachmentsDir): Promise<DeliveryReport> =>
     deliverSnapshot({
       roleArn: world.destination.roleArn,
       externalId: EXTERNAL_ID,
@@ -35,7 +35,7 @@ describe('deliver under faults: a proxy that resets connections and answers 500 
       tenant: TENANT,
       jobId,
       tables: directoryTableSource(fixture.tablesDir),
-      attachments: directoryAttachmentSource(fixture.attachmentsDir),
+      attachments: directoryAttachmentSource(attachmentsDir),
       snapshotTime: SNAPSHOT_TIME,
       maxArchiveSize: MAX_ARCHIVE_SIZE,
       partSize: PART_SIZE,
@@ -119,19 +119,8 @@ describe('deliver under faults: a proxy that resets connections and answers 500 
     const attachmentsDir = join(work, 'keep-alive-attachments');
     mkdirSync(attachmentsDir);
     writeFileSync(join(attachmentsDir, 'scan.bin'), randomBytes(40 * 2 ** 20));
-    const report = await deliverSnapshot({
-      roleArn: world.destination.roleArn,
-      externalId: EXTERNAL_ID,
-      bucket: BUCKET,
-      region: 'us-east-1',
-      tenant: TENANT,
-      jobId: 'job-keep-alive',
-      tables: directoryTableSource(fixture.tablesDir),
-      attachments: directoryAttachmentSource(attachmentsDir),
-      partSize: PART_SIZE,
-      endpointUrl: proxy.url,
-      sourceCredentials: world.vendor.credentials,
-    });
+    // One 40 MiB attachment: an archive of its own (over the 2 MiB limit), in 5 MiB parts.
+    const report = await deliver('job-keep-alive', proxy.url, attachmentsDir);
     expect(report.objects[0]?.uploadParts).toBeGreaterThanOrEqual(8);
     expect(parts).toBeGreaterThanOrEqual(8);
     // The default 4 parts in flight, the AssumeRole client's own connection, and a spare.
