@@ -20,6 +20,7 @@ KEY_BUFFER_BYTES = 64 * 2**30
 def apply() -> None:
     os.environ.setdefault("MOTO_S3_DEFAULT_KEY_BUFFER_SIZE", str(KEY_BUFFER_BYTES))
     _cache_module_list()
+    _store_without_copy()
     _complete_in_one_pass()
     _incremental_full_object_crc32()
 
@@ -33,37 +34,41 @@ def _cache_module_list() -> None:
     backends.list_of_moto_modules = lambda: iter(modules)
 
 
+def _store_without_copy() -> None:
+    """moto writes every object and part into a fresh in-memory file, a copy of bytes that
+    nothing else keeps (a request's body, a joined object). The layer lets the in-memory
+    file share them instead (io.BytesIO over bytes copies only when written to, which moto
+    never does: a new value replaces the file), so reading the value back is free as well."""
+    from moto.s3 import models
+
+    setter = models.FakeKey.value.fset
+
+    def store(self, new_value):  # type: ignore[no-untyped-def]
+        spooled = self._value_buffer
+        held = getattr(spooled, "_file", None)
+        if isinstance(new_value, bytes) and isinstance(held, io.BytesIO) and not spooled._rolled and len(new_value) <= spooled._max_size:
+            spooled._file = io.BytesIO(new_value)
+            self.contentsize = len(new_value)
+            return
+        setter(self, new_value)
+
+    models.FakeKey.value = models.FakeKey.value.setter(store)
+
+
 def _complete_in_one_pass() -> None:
     """CompleteMultipartUpload as moto 5.2.1 does it (the same checks in the same order, the
-    same ETag and checksum), but the parts read in place and the object joined once: moto
-    copies every part out of its buffer twice, into a growing buffer, and copies that buffer
-    again, all while the client waits for the answer."""
+    same ETag and checksum), but each part read once and the object joined once: moto reads
+    every part out of its buffer twice, copies it into a growing buffer, and copies that
+    buffer again, all while the client waits for the answer."""
     from moto.s3 import models
     from moto.s3.exceptions import EntityTooSmall, InvalidPart, MalformedXML
     from moto.utilities.utils import md5_hash
-
-    def stored_bytes(part):  # type: ignore[no-untyped-def]
-        """The part's bytes without a copy when they are in memory (a view), else moto's copy."""
-        spooled = part._value_buffer
-        held = getattr(spooled, "_file", None)
-        if isinstance(held, io.BytesIO) and not getattr(spooled, "_rolled", True):
-            return held.getbuffer()
-        return part.value
 
     def complete(self, body):  # type: ignore[no-untyped-def]
         checksum_builder = models.MultipartChecksumBuilder(
             self.metadata.get("x-amz-checksum-algorithm"), self.metadata.get("x-amz-checksum-type")
         )
         values = []
-        try:
-            return complete_parts(self, body, checksum_builder, values)
-        finally:
-            # Views must be released before the parts' buffers can be closed.
-            for value in values:
-                if isinstance(value, memoryview):
-                    value.release()
-
-    def complete_parts(self, body, checksum_builder, values):  # type: ignore[no-untyped-def]
         md5s = bytearray()
         last = None
         for part_number, etag in body:
@@ -77,7 +82,8 @@ def _complete_in_one_pass() -> None:
             if last is not None and last.contentsize < models.S3_UPLOAD_PART_MIN_SIZE:
                 raise EntityTooSmall()
             md5s.extend(bytes.fromhex(part_etag))
-            value = stored_bytes(part)
+            # The stored bytes themselves (see _store_without_copy), not a copy.
+            value = part.value
             values.append(value)
             checksum_builder.addPart(value)
             last = part
