@@ -34,15 +34,21 @@ function client(emulator: Emulator): S3Client {
   return c;
 }
 
-async function multipartUpload(s3: S3Client, key: string, checksumType: ChecksumType) {
+/** A multipart upload of `bodies` with CRC32 of `checksumType`, its parts listed as uploaded. */
+async function uploadParts(s3: S3Client, key: string, checksumType: ChecksumType, bodies: readonly Buffer[]) {
   const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key, ChecksumAlgorithm: 'CRC32', ChecksumType: checksumType }));
   const parts = [];
-  for (const [index, body] of PARTS.entries()) {
+  for (const [index, body] of bodies.entries()) {
     const { ETag, ChecksumCRC32 } = await s3.send(
       new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: index + 1, Body: body, ChecksumAlgorithm: 'CRC32' }),
     );
-    parts.push({ PartNumber: index + 1, ETag, ChecksumCRC32 });
+    parts.push({ PartNumber: index + 1, ETag: ETag as string, ChecksumCRC32 });
   }
+  return { UploadId, parts };
+}
+
+async function multipartUpload(s3: S3Client, key: string, checksumType: ChecksumType) {
+  const { UploadId, parts } = await uploadParts(s3, key, checksumType, PARTS);
   const done = await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
   const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: 'ENABLED' }));
   const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToByteArray());
@@ -66,17 +72,12 @@ afterAll(async () => {
 });
 
 /** The error a CompleteMultipartUpload ends with, after parts of `sizes` bytes, listed with `etags` (default: their own). */
-async function completeFailure(s3: S3Client, key: string, sizes: number[], etags?: (real: string) => string): Promise<string> {
-  const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key, ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' }));
-  const parts = [];
-  for (const [index, size] of sizes.entries()) {
-    const { ETag } = await s3.send(
-      new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: index + 1, Body: WHOLE.subarray(0, size), ChecksumAlgorithm: 'CRC32' }),
-    );
-    parts.push({ PartNumber: index + 1, ETag: etags ? etags(ETag as string) : ETag });
-  }
+async function completeFailure(s3: S3Client, key: string, sizes: number[], etags: (real: string) => string = (etag) => etag): Promise<string> {
+  const { UploadId, parts } = await uploadParts(s3, key, 'FULL_OBJECT', sizes.map((size) => WHOLE.subarray(0, size)));
   try {
-    await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+    await s3.send(
+      new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.PartNumber, ETag: etags(p.ETag) })) } }),
+    );
     return 'completed';
   } catch (error) {
     return (error as Error).name;
