@@ -1,9 +1,9 @@
 import { AbortMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Readable } from 'node:stream';
-import { crc32 } from 'node:zlib';
 import { IonDestError, isIonDestError } from '../errors/index.js';
 import { toIonDestError } from './aws-errors.js';
+import { PartChecksums, crc32ToBase64, sendPartChecksums } from './part-checksums.js';
 
 /**
  * S3 allows at most 10,000 parts per multipart upload.
@@ -27,8 +27,8 @@ export const DEFAULT_CONCURRENCY = 4;
  * Every object carries a CRC32 checksum that S3 verifies on arrival. Multipart uploads
  * ask for the FULL_OBJECT type, so the stored value is the CRC32 of the whole archive,
  * which anyone can recompute from the downloaded file (a COMPOSITE value would be a
- * checksum of part checksums). The SDK computes each request's CRC32 as it sends it; no
- * precomputed whole-object value is sent.
+ * checksum of part checksums). Each request carries its own part's CRC32, computed as the
+ * stream goes by; no precomputed whole-object value is sent.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
  */
 export const CHECKSUM_ALGORITHM = 'CRC32' as const;
@@ -103,10 +103,12 @@ export interface UploadedObject {
 
 /**
  * Stream one archive into S3 with lib-storage: a single PutObject when it fits one part,
- * else a multipart upload with `concurrency` parts in flight. Each request carries a
- * CRC32 that S3 checks; the CRC32 of the whole stream is computed on the way and compared
- * with what S3 reports for the stored object afterwards (HeadObject). A failed upload is
- * aborted and checked with ListMultipartUploads, so no stored parts are left behind.
+ * else a multipart upload with `concurrency` parts in flight. Each request carries the
+ * CRC32 of its part, computed from the stream as it goes by (one pass, see PartChecksums),
+ * which S3 checks against the bytes it receives; the CRC32 of the whole stream, combined
+ * from the parts', is compared with what S3 reports for the stored object afterwards
+ * (HeadObject). A failed upload is aborted and checked with ListMultipartUploads, so no
+ * stored parts are left behind.
  *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html
@@ -117,15 +119,16 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
   if (planned === undefined) throw new Error('uploadArchive needs size or sizeBound to choose the part size');
   const partSize = choosePartSize(planned, options.partSize);
   signChecksummedUploadsWithoutPayloadHash(client);
-  let crc = 0;
+  const checksums = new PartChecksums(partSize);
   let counted = 0;
   async function* measured(): AsyncGenerator<Buffer> {
     for await (const chunk of abortable(options.body, options.signal)) {
-      crc = crc32(chunk, crc);
       counted += chunk.length;
       if (counted > (planned as number)) break;
+      checksums.update(chunk);
       yield chunk;
     }
+    checksums.end();
     if (size !== undefined ? counted !== size : counted > (planned as number)) {
       const expected = size !== undefined ? `planned ${size}` : `bounded by ${planned}`;
       throw new IonDestError('ARCHIVE_SIZE_MISMATCH', `Archive ${key} came out ${counted}${counted > (planned as number) ? ' or more' : ''} bytes, ${expected}.`, { source: 'toolkit' });
@@ -150,6 +153,7 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
     if (p.loaded !== undefined) options.onProgress?.(p.loaded);
   });
   let etag: string | undefined;
+  const stopSendingChecksums = sendPartChecksums(client, bucket, key, checksums);
   try {
     const result = await upload.done();
     etag = result.ETag;
@@ -157,8 +161,10 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
     const failure = isIonDestError(error) ? error : toIonDestError(error, { operation: 'Upload', bucket, key }, 'UPLOAD_FAILED');
     await ensureAborted(client, bucket, key, upload.uploadId, failure);
     throw failure;
+  } finally {
+    stopSendingChecksums();
   }
-  const checksum = checksumToBase64(crc);
+  const checksum = crc32ToBase64(checksums.whole());
   await verifyStoredObject(client, bucket, key, counted, checksum);
   return {
     key,
@@ -208,12 +214,6 @@ async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal | und
     // Not awaited: a source stuck mid-read would hold the failure up; it is released with the process.
     void iterator.return?.()?.catch(() => {});
   }
-}
-
-function checksumToBase64(value: number): string {
-  const bytes = Buffer.alloc(4);
-  bytes.writeUInt32BE(value >>> 0);
-  return bytes.toString('base64');
 }
 
 async function verifyStoredObject(client: S3Client, bucket: string, key: string, size: number, checksum: string): Promise<void> {

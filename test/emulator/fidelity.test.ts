@@ -1,12 +1,19 @@
 import {
+  AbortMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
+  ListPartsCommand,
   PutObjectCommand,
+  UploadPartCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { createHash } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client, createStsClient } from '../../aws/clients.js';
 import { POLICY_VERSION, bucketObjectsArn, roleArn, trustPolicy, type PolicyDocument } from '../../policy/index.js';
@@ -485,5 +492,61 @@ describe('session expiry (session_expiry.py)', () => {
     await until(session.expiration);
     const list = await s3As(moto, session, CUSTOMER_ACCOUNT_ID).send(new ListObjectsV2Command({ Bucket: BUCKET }));
     expect(list.$metadata.httpStatusCode).toBe(200);
+  });
+});
+
+describe('checksum headers checked against the body (checksum_headers.py)', () => {
+  const body = Buffer.from('snapshot bytes\n'.repeat(1000));
+  const crc32Of = (bytes: Buffer) => {
+    const value = Buffer.alloc(4);
+    value.writeUInt32BE(crc32(bytes));
+    return value.toString('base64');
+  };
+  const wrongCrc32 = crc32Of(Buffer.from('other bytes'));
+
+  async function customerS3(world: World): Promise<S3Client> {
+    return s3As(world, await assumeDestination(world, world.vendor, EXTERNAL_ID), CUSTOMER_ACCOUNT_ID);
+  }
+
+  it('refuses a PutObject whose CRC32 or SHA256 does not match its body with 400 BadDigest, and stores nothing', async () => {
+    const s3 = await customerS3(aws);
+    const key = 'tenant/checksum/put.bin';
+    const refused = await failure(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ChecksumCRC32: wrongCrc32 })));
+    expect(refused).toMatchObject({ name: 'BadDigest', status: 400 });
+    expect(refused.message).toContain('The CRC32 you specified did not match the calculated checksum');
+    const wrongSha256 = createHash('sha256').update('other bytes').digest('base64');
+    expect(await failure(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ChecksumSHA256: wrongSha256 })))).toMatchObject({
+      name: 'BadDigest',
+      status: 400,
+    });
+    expect((await failure(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })))).status).toBe(404);
+
+    const right = crc32Of(body);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ChecksumAlgorithm: 'CRC32', ChecksumCRC32: right }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: 'ENABLED' }));
+    expect(head.ChecksumCRC32).toBe(right);
+  });
+
+  it('refuses an UploadPart whose CRC32 does not match its body, and keeps no part', async () => {
+    const s3 = await customerS3(aws);
+    const key = 'tenant/checksum/multipart.bin';
+    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key, ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' }));
+    try {
+      const part = { Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: body, ChecksumAlgorithm: 'CRC32' as const };
+      expect(await failure(s3.send(new UploadPartCommand({ ...part, ChecksumCRC32: wrongCrc32 })))).toMatchObject({ name: 'BadDigest', status: 400 });
+      expect((await s3.send(new ListPartsCommand({ Bucket: BUCKET, Key: key, UploadId }))).Parts ?? []).toEqual([]);
+      const accepted = await s3.send(new UploadPartCommand({ ...part, ChecksumCRC32: crc32Of(body) }));
+      expect(accepted.ChecksumCRC32).toBe(crc32Of(body));
+    } finally {
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId }));
+    }
+  });
+
+  it('moto alone stores a wrong CRC32 and reports it back as the object\'s checksum', async () => {
+    const s3 = await customerS3(moto);
+    const key = 'tenant/checksum/put.bin';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ChecksumAlgorithm: 'CRC32', ChecksumCRC32: wrongCrc32 }));
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: 'ENABLED' }));
+    expect(head.ChecksumCRC32).toBe(wrongCrc32);
   });
 });

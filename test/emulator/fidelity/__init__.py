@@ -8,6 +8,7 @@ def apply() -> None:
     from . import cfn_inline_policy
     from . import s3_kms_key_access
     from . import bucket_policy_conditions, cfn_bucket_properties, s3_eventbridge_notification
+    from . import checksum_headers
 
     cross_account_trust.apply()
     trust_principal.apply()
@@ -21,3 +22,4 @@ def apply() -> None:
     cfn_bucket_properties.apply()
     bucket_policy_conditions.apply()
     s3_eventbridge_notification.apply()
+    checksum_headers.apply()
