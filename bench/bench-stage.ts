@@ -4,7 +4,7 @@
  *   deliver  the whole delivery into the emulator (deliverSnapshot)
  *   floor    compress and pack the same snapshot to the null device, no upload
  *   pack     pack the attachments archive into a file (the upload stage's input)
- *   upload   upload that file with uploadArchive (lib-storage), nothing else
+ *   upload   upload that file with uploadArchive, nothing else
  */
 import { createReadStream, createWriteStream } from 'node:fs';
 import { devNull } from 'node:os';

@@ -1,9 +1,7 @@
 import { AbortMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { Readable } from 'node:stream';
 import { IonDestError, isIonDestError } from '../errors/index.js';
 import { toIonDestError } from './aws-errors.js';
-import { PartChecksums, crc32ToBase64, sendPartChecksums } from './part-checksums.js';
+import { crc32ToBase64, uploadStream } from './stream-upload.js';
 
 /**
  * S3 allows at most 10,000 parts per multipart upload.
@@ -15,7 +13,7 @@ export const MIN_PART_SIZE = 5 * 2 ** 20;
 /** S3's largest part. */
 export const MAX_PART_SIZE = 5 * 2 ** 30;
 /**
- * Default part size. lib-storage holds each part in memory while it is in flight, plus the
+ * Default part size. An upload holds each part in memory while it is in flight, plus the
  * one being filled, so memory grows with part size × (concurrency + 1); 8 MiB parts keep
  * two concurrent archive uploads near 100 MiB, and S3 throughput per request hardly grows
  * beyond that size.
@@ -27,8 +25,8 @@ export const DEFAULT_CONCURRENCY = 4;
  * Every object carries a CRC32 checksum that S3 verifies on arrival. Multipart uploads
  * ask for the FULL_OBJECT type, so the stored value is the CRC32 of the whole archive,
  * which anyone can recompute from the downloaded file (a COMPOSITE value would be a
- * checksum of part checksums). Each request carries its own part's CRC32, computed as the
- * stream goes by; no precomputed whole-object value is sent.
+ * checksum of part checksums). Each request carries its own part's CRC32; no precomputed
+ * whole-object value is sent.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
  */
 export const CHECKSUM_ALGORITHM = 'CRC32' as const;
@@ -102,13 +100,13 @@ export interface UploadedObject {
 }
 
 /**
- * Stream one archive into S3 with lib-storage: a single PutObject when it fits one part,
- * else a multipart upload with `concurrency` parts in flight. Each request carries the
- * CRC32 of its part, computed from the stream as it goes by (one pass, see PartChecksums),
- * which S3 checks against the bytes it receives; the CRC32 of the whole stream, combined
- * from the parts', is compared with what S3 reports for the stored object afterwards
- * (HeadObject). A failed upload is aborted and checked with ListMultipartUploads, so no
- * stored parts are left behind.
+ * Stream one archive into S3 (uploadStream): a single PutObject when it fits one part, else
+ * a multipart upload with `concurrency` parts in flight, the part size chosen from the
+ * planned size. Each request carries the CRC32 of its part, which S3 checks against the
+ * bytes it receives; the whole archive's CRC32, combined from the parts', is compared with
+ * what S3 reports for the stored object afterwards (HeadObject), with the size. A failed
+ * upload is aborted and checked with ListMultipartUploads, so no stored parts are left
+ * behind.
  *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html
@@ -119,52 +117,42 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
   if (planned === undefined) throw new Error('uploadArchive needs size or sizeBound to choose the part size');
   const partSize = choosePartSize(planned, options.partSize);
   signChecksummedUploadsWithoutPayloadHash(client);
-  const checksums = new PartChecksums(partSize);
   let counted = 0;
   async function* measured(): AsyncGenerator<Buffer> {
     for await (const chunk of abortable(options.body, options.signal)) {
       counted += chunk.length;
       if (counted > (planned as number)) break;
-      checksums.update(chunk);
       yield chunk;
     }
-    checksums.end();
     if (size !== undefined ? counted !== size : counted > (planned as number)) {
       const expected = size !== undefined ? `planned ${size}` : `bounded by ${planned}`;
       throw new IonDestError('ARCHIVE_SIZE_MISMATCH', `Archive ${key} came out ${counted}${counted > (planned as number) ? ' or more' : ''} bytes, ${expected}.`, { source: 'toolkit' });
     }
   }
-  const upload = new Upload({
-    client,
-    params: {
-      Bucket: bucket,
-      Key: key,
-      Body: Readable.from(measured(), { objectMode: false, highWaterMark: 1 << 20 }),
-      ...(size !== undefined ? { ContentLength: size } : {}),
-      ContentType: options.contentType ?? 'application/x-tar',
-      ChecksumAlgorithm: CHECKSUM_ALGORITHM,
-      ChecksumType: 'FULL_OBJECT',
-    },
-    partSize,
-    queueSize: options.concurrency ?? DEFAULT_CONCURRENCY,
-    leavePartsOnError: false,
-  });
-  upload.on('httpUploadProgress', (p) => {
-    if (p.loaded !== undefined) options.onProgress?.(p.loaded);
-  });
-  let etag: string | undefined;
-  const stopSendingChecksums = sendPartChecksums(client, bucket, key, checksums);
+  let uploadId: string | undefined;
+  let uploaded;
   try {
-    const result = await upload.done();
-    etag = result.ETag;
+    uploaded = await uploadStream({
+      client,
+      bucket,
+      key,
+      body: measured(),
+      partSize,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      maxParts: MAX_PARTS,
+      contentType: options.contentType ?? 'application/x-tar',
+      ...(options.signal ? { signal: options.signal } : {}),
+      onUploadCreated: (id) => {
+        uploadId = id;
+      },
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
   } catch (error) {
     const failure = isIonDestError(error) ? error : toIonDestError(error, { operation: 'Upload', bucket, key }, 'UPLOAD_FAILED');
-    await ensureAborted(client, bucket, key, upload.uploadId, failure);
+    await ensureAborted(client, bucket, key, uploadId, failure);
     throw failure;
-  } finally {
-    stopSendingChecksums();
   }
-  const checksum = crc32ToBase64(checksums.whole());
+  const checksum = crc32ToBase64(uploaded.crc32);
   await verifyStoredObject(client, bucket, key, counted, checksum);
   return {
     key,
@@ -172,9 +160,9 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
     checksumAlgorithm: CHECKSUM_ALGORITHM,
     checksumType: 'FULL_OBJECT',
     checksum,
-    partCount: Math.max(1, Math.ceil(counted / partSize)),
+    partCount: uploaded.partCount,
     partSize,
-    etag,
+    etag: uploaded.etag,
   };
 }
 
@@ -234,8 +222,7 @@ async function verifyStoredObject(client: S3Client, bucket: string, key: string,
 }
 
 /**
- * Make sure a failed multipart upload leaves nothing behind: abort it (again: lib-storage
- * has usually done so already, and a second abort is harmless) and confirm with
+ * Make sure a failed multipart upload leaves nothing behind: abort it and confirm with
  * ListMultipartUploads that it is gone. S3 may still list an upload whose part was in
  * flight during the abort, so the check repeats once.
  */

@@ -2,7 +2,7 @@ import { createCipheriv, createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { combineCrc32 } from '../../delivery/crc32-combine.js';
-import { PartChecksums, crc32ToBase64 } from '../../delivery/part-checksums.js';
+import { crc32ToBase64 } from '../../delivery/stream-upload.js';
 
 /** Deterministic bytes of any length: AES-CTR over zeros, keyed by `seed`. */
 function bytes(length: number, seed: string): Buffer {
@@ -35,8 +35,9 @@ describe('combineCrc32', () => {
     let streamed = crc32(head);
     for (let i = 0; i < blocks; i++) streamed = crc32(block, streamed);
     // The zeros' CRC32 from one block's, combined with itself block by block...
+    const blockCrc = crc32(block);
     let zeros = 0;
-    for (let i = 0; i < blocks; i++) zeros = combineCrc32(zeros, crc32(block), block.length);
+    for (let i = 0; i < blocks; i++) zeros = combineCrc32(zeros, blockCrc, block.length);
     // ...then joined to the head in one step, with a length over 2^32.
     expect(combineCrc32(crc32(head), zeros, blocks * block.length)).toBe(streamed);
   });
@@ -47,55 +48,7 @@ describe('combineCrc32', () => {
   });
 });
 
-describe('PartChecksums', () => {
-  const PART = 1000;
-
-  function feed(data: Buffer, chunkSizes: number[]): PartChecksums {
-    const sums = new PartChecksums(PART);
-    for (let offset = 0, i = 0; offset < data.length; i++) {
-      const size = chunkSizes[i % chunkSizes.length] as number;
-      sums.update(data.subarray(offset, offset + size));
-      offset += size;
-    }
-    sums.end();
-    return sums;
-  }
-
-  it.each([
-    ['chunks crossing part boundaries', 3500, [333, 1, 2048]],
-    ['a length that is an exact multiple of the part size', 3000, [1000]],
-    ['one chunk holding several parts', 2999, [2999]],
-    ['a stream smaller than one part', 10, [4]],
-  ])('gives each part the CRC32 of its own bytes: %s', (_name, length, chunkSizes) => {
-    const data = bytes(length as number, `stream${length}`);
-    const sums = feed(data, chunkSizes as number[]);
-    const parts = Math.ceil((length as number) / PART);
-    for (let k = 1; k <= parts; k++) {
-      expect(sums.part(k), `part ${k}`).toBe(crc32(data.subarray((k - 1) * PART, k * PART)));
-    }
-    expect(sums.part(parts + 1)).toBeUndefined();
-    expect(sums.whole()).toBe(crc32(data));
-  });
-
-  it('an empty stream is one empty part', () => {
-    const sums = feed(Buffer.alloc(0), [1]);
-    expect(sums.part(1)).toBe(0);
-    expect(sums.part(2)).toBeUndefined();
-    expect(sums.whole()).toBe(0);
-  });
-
-  it('knows a part only once all its bytes went by, and the whole only at the end', () => {
-    const sums = new PartChecksums(PART);
-    sums.update(bytes(1500, 'partial'));
-    expect(sums.part(1)).toBe(crc32(bytes(1500, 'partial').subarray(0, PART)));
-    expect(sums.part(2)).toBeUndefined();
-    expect(() => sums.whole()).toThrow('PartChecksums.whole before end');
-    sums.end();
-    expect(sums.part(2)).toBe(crc32(bytes(1500, 'partial').subarray(PART)));
-    expect(() => sums.update(Buffer.from('late'))).toThrow('PartChecksums.update after end');
-    expect(() => new PartChecksums(0)).toThrow('partSize must be a positive whole number, got 0');
-  });
-
+describe('crc32ToBase64', () => {
   it('writes a CRC32 as S3 does: four bytes, big-endian, base64', () => {
     expect(crc32ToBase64(crc32(Buffer.from('hello world')))).toBe('DUoRhQ==');
     expect(crc32ToBase64(0)).toBe('AAAAAA==');
