@@ -1,7 +1,7 @@
 import { AbortMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { IonDestError, isIonDestError } from '../errors/index.js';
 import { toIonDestError } from './aws-errors.js';
-import { crc32ToBase64, uploadStream } from './stream-upload.js';
+import { crc32ToBase64, uploadStream, type StreamUploadResult } from './stream-upload.js';
 
 /**
  * S3 allows at most 10,000 parts per multipart upload.
@@ -130,7 +130,7 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
     }
   }
   let uploadId: string | undefined;
-  let uploaded;
+  let uploaded: StreamUploadResult;
   try {
     uploaded = await uploadStream({
       client,

@@ -100,7 +100,7 @@ describe('uploadStream: parts from reused buffers, each with its own CRC32', () 
     ['a stream smaller than a part', 70_000, [4096, 512], ['PutObjectCommand']],
     ['exactly one part', PART, [1 << 20], ['PutObjectCommand']],
     ['one byte more than a part', PART + 1, [1 << 20], ['CreateMultipartUploadCommand', 'UploadPartCommand', 'UploadPartCommand', 'CompleteMultipartUploadCommand']],
-  ])('%s: the requests lib-storage would send, and the bytes stored', async (_name, length, sizes, commands) => {
+  ])('%s: one PutObject up to a full part, a multipart upload beyond; the bytes and CRC32 stored', async (_name, length, sizes, commands) => {
     const data = bytes(length as number, 1);
     const key = `sizes/${length}.tar`;
     const result = await upload(key, chunks(data, sizes as number[]));
