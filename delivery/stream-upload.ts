@@ -129,7 +129,7 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
       for (let offset = 0; offset < chunk.length; ) {
         if (filled === partSize) {
           // A full part with more bytes after it: not the last part, so this is a multipart upload.
-          if (uploadId === undefined) uploadId = await createUpload(options, stop.signal);
+          if (uploadId === undefined) uploadId = await createUpload();
           await sendPart(current, filled);
           if (failure) throw failure.error;
           current = takeBuffer();
@@ -173,13 +173,13 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
     options.signal?.removeEventListener('abort', onAbort);
   }
 
-  async function createUpload(o: StreamUploadOptions, signal: AbortSignal): Promise<string> {
-    const created = await o.client.send(
-      new CreateMultipartUploadCommand({ Bucket: o.bucket, Key: o.key, ContentType: o.contentType, ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' }),
-      { abortSignal: signal },
+  async function createUpload(): Promise<string> {
+    const created = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: options.contentType, ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' }),
+      { abortSignal: stop.signal },
     );
-    if (!created.UploadId) throw new Error(`S3 started no multipart upload for s3://${o.bucket}/${o.key}`);
-    o.onUploadCreated?.(created.UploadId);
+    if (!created.UploadId) throw new Error(`S3 started no multipart upload for s3://${bucket}/${key}`);
+    options.onUploadCreated?.(created.UploadId);
     return created.UploadId;
   }
 }
