@@ -10,6 +10,7 @@ layer; `--no-fidelity` runs moto exactly as it ships.
 import base64
 import io
 import os
+import threading
 import zlib
 
 #: Objects stay in memory. moto otherwise spools every object and part over about 5 MiB
@@ -20,9 +21,11 @@ KEY_BUFFER_BYTES = 64 * 2**30
 def apply() -> None:
     os.environ.setdefault("MOTO_S3_DEFAULT_KEY_BUFFER_SIZE", str(KEY_BUFFER_BYTES))
     _cache_module_list()
+    _read_body_in_one_call()
     _store_without_copy()
     _complete_in_one_pass()
     _incremental_full_object_crc32()
+    _part_crc32_computed_once()
 
 
 def _cache_module_list() -> None:
@@ -32,6 +35,34 @@ def _cache_module_list() -> None:
 
     modules = tuple(backends.list_of_moto_modules())
     backends.list_of_moto_modules = lambda: iter(modules)
+
+
+def _read_body_in_one_call() -> None:
+    """werkzeug reads a request body 64 KiB at a time into fresh buffers, appends each to a
+    growing buffer and copies that into the final bytes: several copies of every uploaded
+    byte, in memory newly mapped each time. With a Content-Length the size is known, so the
+    layer asks the server's buffered socket reader for all of it at once, which fills one
+    bytes object straight from the socket. A body cut short still raises werkzeug's
+    ClientDisconnected; a body whose length is only a maximum is read as werkzeug reads it."""
+    from werkzeug.wsgi import LimitedStream
+
+    werkzeug_readall = LimitedStream.readall
+
+    def readall(self):  # type: ignore[no-untyped-def]
+        remaining = self.limit - self._pos
+        if self._limit_is_max or remaining <= 0:
+            return werkzeug_readall(self)
+        try:
+            data = self._stream.read(remaining)
+        except (OSError, ValueError) as error:
+            self.on_disconnect(error=error)
+            return b""
+        self._pos += len(data)
+        if len(data) < remaining:
+            self.on_disconnect()
+        return data
+
+    LimitedStream.readall = readall
 
 
 def _store_without_copy() -> None:
@@ -85,7 +116,7 @@ def _complete_in_one_pass() -> None:
             # The stored bytes themselves (see _store_without_copy), not a copy.
             value = part.value
             values.append(value)
-            checksum_builder.addPart(value)
+            checksum_builder.addPart(value, getattr(part, "crc32", None))
             last = part
         if not values:
             raise MalformedXML
@@ -111,11 +142,14 @@ def _incremental_full_object_crc32() -> None:
             self.running = self.checksum_type == "FULL_OBJECT" and self.checksum_algorithm == "CRC32"
             self.crc = 0
 
-        def addPart(self, part: bytes) -> None:  # noqa: N802 (moto's name)
+        def addPart(self, part: bytes, part_crc32: int | None = None) -> None:  # noqa: N802 (moto's name)
             if not self.running:
                 super().addPart(part)
                 return
-            self.crc = zlib.crc32(part, self.crc)
+            if part_crc32 is None:
+                self.crc = zlib.crc32(part, self.crc)
+            else:
+                self.crc = combine_crc32(self.crc, part_crc32, len(part))
             self.part_count += 1
 
         def build(self):  # type: ignore[no-untyped-def]
@@ -124,3 +158,73 @@ def _incremental_full_object_crc32() -> None:
             return (self.checksum_type, base64.b64encode(self.crc.to_bytes(4, "big")).decode(), 1)
 
     models.MultipartChecksumBuilder = IncrementalFullObjectCrc32
+
+
+_last_body = threading.local()
+
+
+def body_crc32(body: bytes) -> int:
+    """zlib.crc32 of a request body, remembered for the last body of this thread (the same
+    bytes object), so the checksum header check and the stored part share one pass."""
+    last = getattr(_last_body, "value", None)
+    if last is not None and last[0] is body:
+        return last[1]
+    crc = zlib.crc32(body)
+    _last_body.value = (body, crc)
+    return crc
+
+
+def _part_crc32_computed_once() -> None:
+    """Each part of a FULL_OBJECT CRC32 upload keeps its CRC32, computed once per body (the
+    fidelity layer's check of the part's checksum header and the stored part share it), and
+    CompleteMultipartUpload combines the parts' CRC32s (crc32_combine) instead of reading
+    every byte again while the client waits."""
+    from moto.s3 import models
+
+    import fidelity.checksum_headers as checksum_headers
+
+    checksum_headers.DIGESTS["crc32"] = lambda body: body_crc32(body).to_bytes(4, "big")
+    moto_set_part = models.FakeMultipart.set_part
+
+    def set_part(self, part_id, value):  # type: ignore[no-untyped-def]
+        key = moto_set_part(self, part_id, value)
+        if self.metadata.get("x-amz-checksum-algorithm") == "CRC32" and self.metadata.get("x-amz-checksum-type") == "FULL_OBJECT":
+            key.crc32 = body_crc32(value)
+        return key
+
+    models.FakeMultipart.set_part = set_part
+
+
+_POLYNOMIAL = 0xEDB88320
+
+
+def _multiply(a: int, b: int) -> int:
+    """a(x)·b(x) modulo the CRC-32 polynomial, reflected (a must not be zero)."""
+    product = 0
+    bit = 0x80000000
+    while True:
+        if a & bit:
+            product ^= b
+            if not a & (bit - 1):
+                return product
+        bit >>= 1
+        b = (b >> 1) ^ _POLYNOMIAL if b & 1 else b >> 1
+
+
+_X_TO_TWO_TO_THE = [0x40000000]
+for _ in range(31):
+    _X_TO_TWO_TO_THE.append(_multiply(_X_TO_TWO_TO_THE[-1], _X_TO_TWO_TO_THE[-1]))
+
+
+def combine_crc32(crc_a: int, crc_b: int, length_b: int) -> int:
+    """CRC-32 of A followed by B from the CRC-32s of A and B and B's length (zlib's
+    crc32_combine, which Python's zlib does not expose; delivery/crc32-combine.ts is the
+    same arithmetic)."""
+    factor = 0x80000000
+    n, k = length_b, 3
+    while n:
+        if n & 1:
+            factor = _multiply(_X_TO_TWO_TO_THE[k & 31], factor)
+        n >>= 1
+        k += 1
+    return _multiply(factor, crc_a) ^ crc_b

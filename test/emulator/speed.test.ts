@@ -9,6 +9,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
@@ -105,6 +106,38 @@ describe('speed layer (speed.py)', () => {
     expect(fast.body.equals(WHOLE)).toBe(true);
     expect({ ...fast, body: undefined }).toEqual({ ...shipped, body: undefined });
     expect(shipped.body.equals(WHOLE)).toBe(true);
+  });
+
+  it('a part uploaded again replaces the first in the whole object\'s CRC32, as with moto as it ships', async () => {
+    const results = [];
+    for (const emulator of [withLayer, asShipped]) {
+      const s3 = client(emulator);
+      const key = 'part-again.tar';
+      const { UploadId, parts } = await uploadParts(s3, key, 'FULL_OBJECT', [randomBytes(5 * 2 ** 20), PARTS[1] as Buffer, PARTS[2] as Buffer]);
+      const again = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: PARTS[0], ChecksumAlgorithm: 'CRC32' }));
+      parts[0] = { PartNumber: 1, ETag: again.ETag as string, ChecksumCRC32: again.ChecksumCRC32 };
+      await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+      results.push((await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key, ChecksumMode: 'ENABLED' }))).ChecksumCRC32);
+    }
+    expect(results).toEqual([base64Crc32(WHOLE), base64Crc32(WHOLE)]);
+  });
+
+  it('a body cut short (the client closes before Content-Length bytes) stores nothing, as with moto as it ships', async () => {
+    for (const emulator of [withLayer, asShipped]) {
+      const { hostname, port } = new URL(emulator.url);
+      const socket = connect(Number(port), hostname);
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write(`PUT /${BUCKET}/cut-short.bin HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Length: 1000000\r\n\r\n`);
+      socket.end(Buffer.alloc(1000, 1));
+      let answer = '';
+      socket.on('data', (data: Buffer) => (answer += data.toString()));
+      await new Promise((resolve) => socket.once('close', resolve));
+      expect(answer, emulator.url).toMatch(/^HTTP\/1\.1 400 /);
+      const missing = await client(emulator)
+        .send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'cut-short.bin' }))
+        .then(() => 'stored', (error: { $metadata?: { httpStatusCode?: number } }) => error.$metadata?.httpStatusCode);
+      expect(missing, emulator.url).toBe(404);
+    }
   });
 
   it('a COMPOSITE CRC32 upload is left to moto: the same answers with and without the layer', async () => {

@@ -20,7 +20,8 @@ import hashlib
 import zlib
 from typing import Any, Callable
 
-_DIGESTS: dict[str, Callable[[bytes], bytes]] = {
+#: How each checked algorithm is computed (the speed layer shares the CRC32 with the stored part).
+DIGESTS: dict[str, Callable[[bytes], bytes]] = {
     "crc32": lambda body: zlib.crc32(body).to_bytes(4, "big"),
     "sha1": lambda body: hashlib.sha1(body).digest(),
     "sha256": lambda body: hashlib.sha256(body).digest(),
@@ -30,7 +31,7 @@ _DIGESTS: dict[str, Callable[[bytes], bytes]] = {
 def _verify(response: Any) -> None:
     from moto.s3.exceptions import S3ClientError
 
-    for algorithm, digest in _DIGESTS.items():
+    for algorithm, digest in DIGESTS.items():
         sent = response.headers.get(f"x-amz-checksum-{algorithm}")
         if sent is None:
             continue
