@@ -5,7 +5,8 @@ Prints {"seconds": S, "bytes": N, "cpuSeconds": C} on stdout (C: this process's 
 time during the upload, all threads). Same part size, concurrency, endpoint,
 checksum algorithm (CRC32) and checksum type (FULL_OBJECT, which makes the emulator's
 CompleteMultipartUpload compute the whole object's CRC32) as the Node side, so the two
-numbers compare the clients.
+numbers compare the clients. Both sides build their client and send one HeadBucket
+before their clock starts.
 """
 import json
 import os
@@ -34,6 +35,8 @@ def main() -> None:
         max_concurrency=int(concurrency),
         use_threads=True,
     )
+    # As on the Node side (bench-stage.ts): one HeadBucket before the clock starts.
+    client.head_bucket(Bucket=bucket)
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     with open(path, "rb") as f:
