@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client, createStsClient } from '../../aws/clients.js';
+import { crc32ToBase64 } from '../../delivery/stream-upload.js';
 import { POLICY_VERSION, bucketObjectsArn, roleArn, trustPolicy, type PolicyDocument } from '../../policy/index.js';
 import {
   CUSTOMER_ACCOUNT_ID,
@@ -497,11 +498,7 @@ describe('session expiry (session_expiry.py)', () => {
 
 describe('checksum headers checked against the body (checksum_headers.py)', () => {
   const body = Buffer.from('snapshot bytes\n'.repeat(1000));
-  const crc32Of = (bytes: Buffer) => {
-    const value = Buffer.alloc(4);
-    value.writeUInt32BE(crc32(bytes));
-    return value.toString('base64');
-  };
+  const crc32Of = (bytes: Buffer) => crc32ToBase64(crc32(bytes));
   const wrongCrc32 = crc32Of(Buffer.from('other bytes'));
 
   async function customerS3(world: World): Promise<S3Client> {

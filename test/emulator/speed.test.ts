@@ -13,6 +13,7 @@ import { connect } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
+import { crc32ToBase64 } from '../../delivery/stream-upload.js';
 import { EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from './emulator.js';
 
 /**
@@ -57,9 +58,7 @@ async function multipartUpload(s3: S3Client, key: string, checksumType: Checksum
 }
 
 function base64Crc32(bytes: Buffer): string {
-  const out = Buffer.alloc(4);
-  out.writeUInt32BE(crc32(bytes));
-  return out.toString('base64');
+  return crc32ToBase64(crc32(bytes));
 }
 
 beforeAll(async () => {
