@@ -6,8 +6,9 @@ import {
   type CompletedPart,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { crc32 } from 'node:zlib';
 import { combineCrc32 } from './crc32-combine.js';
+import { allocatePartBuffer, digestPart } from './part-digests.js';
+import { signUploadPayloads } from './payload-signing.js';
 
 export interface StreamUploadOptions {
   client: S3Client;
@@ -24,6 +25,11 @@ export interface StreamUploadOptions {
   contentType: string;
   /** Stops the upload: requests in flight are cancelled and the upload rejects with the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * The caller knows the stream holds more than one part (its exact size is over `partSize`):
+   * the multipart upload is created while the first part is read, instead of after.
+   */
+  multipart?: boolean;
   /** Called as soon as a multipart upload exists, so a failed one can be aborted. */
   onUploadCreated?: (uploadId: string) => void;
   /** Bytes S3 has acknowledged so far, after each part. */
@@ -53,9 +59,10 @@ export function crc32ToBase64(value: number): string {
  * memory stays bounded and the stream's bytes are copied once, into warm memory (copying
  * each part into a fresh buffer, as lib-storage's stream chunker does, cost this process
  * about as much CPU as the rest of the upload, mostly in garbage collection). Each part's
- * request carries the part's CRC32, computed once from the assembled buffer, which S3
- * checks against the bytes it receives; the whole object's CRC32 is combined from the
- * parts'. Retries are the SDK's, per request. On any failure the requests still in flight
+ * request carries the part's CRC32, computed once from the assembled buffer on a digesting
+ * thread (part-digests.ts; so is the SHA-256 a plain-HTTP signature needs, see
+ * payload-signing.ts), which S3 checks against the bytes it receives; the whole object's
+ * CRC32 is combined from the parts'. Retries are the SDK's, per request. On any failure the requests still in flight
  * are cancelled and the first error is thrown; aborting the multipart upload is the
  * caller's (see `onUploadCreated`).
  *
@@ -64,18 +71,20 @@ export function crc32ToBase64(value: number): string {
  */
 export async function uploadStream(options: StreamUploadOptions): Promise<StreamUploadResult> {
   const { client, bucket, key, partSize, concurrency } = options;
+  signUploadPayloads(client);
   const stop = new AbortController();
   const onAbort = () => stop.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const spare: Buffer[] = [];
-  const takeBuffer = () => spare.pop() ?? Buffer.allocUnsafeSlow(partSize);
+  const takeBuffer = () => spare.pop() ?? allocatePartBuffer(partSize);
   const inFlight = new Set<Promise<void>>();
   const parts: CompletedPart[] = [];
   let failure: { error: unknown } | undefined;
   let uploadId: string | undefined;
   let partCount = 0;
-  let wholeCrc = 0;
+  /** Each part's CRC32 and length, by part number, combined in order at the end. */
+  const partCrcs: { crc: number; length: number }[] = [];
   let acknowledged = 0;
 
   const fail = (error: unknown) => {
@@ -96,22 +105,19 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
       return;
     }
     const bytes = buffer.subarray(0, length);
-    const crc = crc32(bytes);
-    wholeCrc = combineCrc32(wholeCrc, crc, length);
-    const checksum = crc32ToBase64(crc);
-    const sending = client
-      .send(
-        new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: bytes, ChecksumAlgorithm: 'CRC32', ChecksumCRC32: checksum }),
-        { abortSignal: stop.signal },
-      )
-      .then(
-        (answer) => {
-          if (!answer.ETag) throw new Error(`S3 answered part ${partNumber} of s3://${bucket}/${key} without an ETag`);
-          parts.push({ PartNumber: partNumber, ETag: answer.ETag, ChecksumCRC32: answer.ChecksumCRC32 ?? checksum });
-          acknowledged += length;
-          options.onProgress?.(acknowledged);
-        },
-      )
+    const sending = digestPart(bytes, { crc32: true })
+      .then(async ({ crc32: crc }) => {
+        partCrcs[partNumber] = { crc: crc as number, length };
+        const checksum = crc32ToBase64(crc as number);
+        const answer = await client.send(
+          new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, Body: bytes, ChecksumAlgorithm: 'CRC32', ChecksumCRC32: checksum }),
+          { abortSignal: stop.signal },
+        );
+        if (!answer.ETag) throw new Error(`S3 answered part ${partNumber} of s3://${bucket}/${key} without an ETag`);
+        parts.push({ PartNumber: partNumber, ETag: answer.ETag, ChecksumCRC32: answer.ChecksumCRC32 ?? checksum });
+        acknowledged += length;
+        options.onProgress?.(acknowledged);
+      })
       .catch(fail)
       .finally(() => {
         // The SDK has settled every attempt of this request: its bytes are no longer read.
@@ -121,7 +127,13 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
     inFlight.add(sending);
   }
 
+  let creating: Promise<string> | undefined;
   try {
+    if (options.multipart) {
+      creating = createUpload();
+      // Awaited before the first part is sent, or after a failure below.
+      creating.catch(() => {});
+    }
     let current = takeBuffer();
     let filled = 0;
     let size = 0;
@@ -129,7 +141,7 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
       for (let offset = 0; offset < chunk.length; ) {
         if (filled === partSize) {
           // A full part with more bytes after it: not the last part, so this is a multipart upload.
-          if (uploadId === undefined) uploadId = await createUpload();
+          uploadId ??= await (creating ??= createUpload());
           await sendPart(current, filled);
           if (failure) throw failure.error;
           current = takeBuffer();
@@ -144,10 +156,10 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
       if (failure) throw failure.error;
     }
 
-    if (uploadId === undefined) {
+    if (uploadId === undefined && creating === undefined) {
       // The whole stream fits in one part.
       const bytes = current.subarray(0, filled);
-      const crc = crc32(bytes);
+      const crc = (await digestPart(bytes, { crc32: true })).crc32 as number;
       const answer = await client.send(
         new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: options.contentType, ChecksumAlgorithm: 'CRC32', ChecksumCRC32: crc32ToBase64(crc) }),
         { abortSignal: stop.signal },
@@ -156,6 +168,7 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
       return { size, crc32: crc, partCount: 1, etag: answer.ETag };
     }
 
+    uploadId ??= await creating;
     await sendPart(current, filled);
     await Promise.all(inFlight);
     if (failure) throw failure.error;
@@ -164,19 +177,22 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
       new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, ChecksumType: 'FULL_OBJECT', MultipartUpload: { Parts: parts } }),
       { abortSignal: stop.signal },
     );
-    return { size, crc32: wholeCrc, partCount, etag: done.ETag };
+    const crc32 = partCrcs.reduce((whole, part) => combineCrc32(whole, part.crc, part.length), 0);
+    return { size, crc32, partCount, etag: done.ETag };
   } catch (error) {
     fail(error);
-    await Promise.allSettled(inFlight);
+    // A multipart upload being created is reported (onUploadCreated) before this rejects, so the caller can abort it.
+    await Promise.allSettled([...inFlight, ...(creating ? [creating] : [])]);
     throw options.signal?.aborted ? options.signal.reason : (failure as { error: unknown }).error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
   }
 
   async function createUpload(): Promise<string> {
+    // Not cancelled by a failure or the caller's signal: once sent, the upload may exist on the
+    // server, and only its ID lets the caller abort it.
     const created = await client.send(
       new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: options.contentType, ChecksumAlgorithm: 'CRC32', ChecksumType: 'FULL_OBJECT' }),
-      { abortSignal: stop.signal },
     );
     if (!created.UploadId) throw new Error(`S3 started no multipart upload for s3://${bucket}/${key}`);
     options.onUploadCreated?.(created.UploadId);

@@ -31,35 +31,6 @@ export const DEFAULT_CONCURRENCY = 4;
  */
 export const CHECKSUM_ALGORITHM = 'CRC32' as const;
 
-const CLIENTS_SIGNING_CHECKSUM_ONLY = new WeakSet<S3Client>();
-
-/**
- * Sign uploads with `UNSIGNED-PAYLOAD` when the request carries a flexible checksum
- * header: S3 verifies the body against that (signed) CRC32 header, so hashing every byte
- * again with SHA-256 for the signature only costs CPU on the delivery's main thread. Only
- * over TLS (the default), where the transport protects the body as well; a CRC32 alone
- * would not stop a deliberate change on a plain-HTTP path.
- * @see https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
- */
-export function signChecksummedUploadsWithoutPayloadHash(client: S3Client): void {
-  if (CLIENTS_SIGNING_CHECKSUM_ONLY.has(client)) return;
-  CLIENTS_SIGNING_CHECKSUM_ONLY.add(client);
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const request = args.request as { protocol?: string; headers?: Record<string, string>; body?: unknown };
-      const headers = request.headers;
-      // Only over TLS: on a plain-HTTP endpoint (a local emulator) the SHA-256 signature stays.
-      const tls = request.protocol === 'https:';
-      if (tls && headers && request.body !== undefined && Object.keys(headers).some((h) => h.toLowerCase().startsWith('x-amz-checksum-'))) {
-        headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
-      }
-      return next(args);
-    },
-    // After the flexible checksums middleware (build step, normal priority) set its header.
-    { step: 'build', priority: 'low', name: 'ionDestUnsignedPayloadWithChecksum' },
-  );
-}
-
 /** Part size for an object of `size` bytes: `requested` (or the default), grown so the object fits in MAX_PARTS parts. */
 export function choosePartSize(size: number, requested: number = DEFAULT_PART_SIZE): number {
   const mib = 2 ** 20;
@@ -116,7 +87,6 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
   const planned = size ?? options.sizeBound;
   if (planned === undefined) throw new Error('uploadArchive needs size or sizeBound to choose the part size');
   const partSize = choosePartSize(planned, options.partSize);
-  signChecksummedUploadsWithoutPayloadHash(client);
   let counted = 0;
   async function* measured(): AsyncGenerator<Buffer> {
     for await (const chunk of abortable(options.body, options.signal)) {
@@ -140,6 +110,7 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
       partSize,
       concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
       maxParts: MAX_PARTS,
+      multipart: size !== undefined && size > partSize,
       contentType: options.contentType ?? 'application/x-tar',
       ...(options.signal ? { signal: options.signal } : {}),
       onUploadCreated: (id) => {

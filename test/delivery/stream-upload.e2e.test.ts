@@ -6,7 +6,7 @@ import {
   ListMultipartUploadsCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { createCipheriv } from 'node:crypto';
+import { createCipheriv, createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
@@ -37,6 +37,15 @@ interface Sent {
   partNumber?: number;
   bodyLength?: number;
   checksum?: string;
+  /** The memory the body is a view of. */
+  bodyMemory?: ArrayBufferLike;
+}
+
+/** What went on the wire for one request, after signing. */
+interface Signed {
+  command: string;
+  payloadHash: string | undefined;
+  body: Uint8Array | undefined;
 }
 
 /**
@@ -47,6 +56,7 @@ describe('uploadStream: parts from reused buffers, each with its own CRC32', () 
   let emulator: Emulator;
   let s3: S3Client;
   let sent: Sent[] = [];
+  let signed: Signed[] = [];
   let inFlight = 0;
   let mostInFlight = 0;
   /** Fail UploadPart of this part number for good (set by a test). */
@@ -58,7 +68,7 @@ describe('uploadStream: parts from reused buffers, each with its own CRC32', () 
     s3.middlewareStack.add(
       (next, context) => async (args) => {
         const input = args.input as { PartNumber?: number; Body?: Uint8Array; ChecksumCRC32?: string };
-        sent.push({ command: context.commandName as string, partNumber: input.PartNumber, bodyLength: input.Body?.length, checksum: input.ChecksumCRC32 });
+        sent.push({ command: context.commandName as string, partNumber: input.PartNumber, bodyLength: input.Body?.length, checksum: input.ChecksumCRC32, bodyMemory: input.Body?.buffer });
         if (context.commandName !== 'UploadPartCommand') return next(args);
         if (input.PartNumber === failPart) throw Object.assign(new Error(`part ${failPart} refused by the test`), { name: 'TestRefusal' });
         inFlight += 1;
@@ -70,6 +80,15 @@ describe('uploadStream: parts from reused buffers, each with its own CRC32', () 
         }
       },
       { step: 'initialize', name: 'testRecordRequests' },
+    );
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const request = args.request as { headers: Record<string, string>; body?: unknown };
+        signed.push({ command: context.commandName as string, payloadHash: request.headers['x-amz-content-sha256'], body: request.body instanceof Uint8Array ? request.body : undefined });
+        return next(args);
+      },
+      // After signing: the headers as sent.
+      { step: 'finalizeRequest', priority: 'low', name: 'testRecordSignedRequests' },
     );
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   });
@@ -86,6 +105,7 @@ describe('uploadStream: parts from reused buffers, each with its own CRC32', () 
 
   function upload(key: string, body: AsyncIterable<Uint8Array>, extra: Partial<StreamUploadOptions> = {}) {
     sent = [];
+    signed = [];
     mostInFlight = 0;
     return uploadStream({ client: s3, bucket: BUCKET, key, body, partSize: PART, concurrency: CONCURRENCY, maxParts: 10_000, contentType: 'application/x-tar', ...extra });
   }
@@ -112,13 +132,13 @@ describe('uploadStream: parts from reused buffers, each with its own CRC32', () 
   });
 
   it('cuts parts at multiples of the part size whatever the chunks, each sent with its own CRC32, at most `concurrency` at once, from concurrency + 1 buffers', async () => {
-    const allocate = vi.spyOn(Buffer, 'allocUnsafeSlow');
     const data = bytes(7 * PART + 12_345, 2);
     const key = 'multi/odd-chunks.tar';
     const progress: number[] = [];
     const result = await upload(key, chunks(data, [1, 65_536, 3 * 2 ** 20 + 7, 512]), { onProgress: (n) => progress.push(n) });
 
-    const parts = sent.filter((s) => s.command === 'UploadPartCommand');
+    // Parts go out as their digests are ready, not necessarily in order.
+    const parts = sent.filter((s) => s.command === 'UploadPartCommand').sort((a, b) => (a.partNumber as number) - (b.partNumber as number));
     expect(parts.map((p) => p.partNumber)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(parts.map((p) => p.bodyLength)).toEqual([...Array(7).fill(PART), 12_345]);
     parts.forEach((p, i) => expect(p.checksum, `part ${i + 1}`).toBe(crc32ToBase64(crc32(data.subarray(i * PART, (i + 1) * PART)))));
@@ -126,11 +146,62 @@ describe('uploadStream: parts from reused buffers, each with its own CRC32', () 
     expect((await stored(key)).equals(data)).toBe(true);
 
     expect(mostInFlight).toBe(CONCURRENCY);
-    const partBuffers = allocate.mock.calls.filter(([size]) => size === PART).length;
-    expect(partBuffers).toBeGreaterThan(0);
-    expect(partBuffers).toBeLessThanOrEqual(CONCURRENCY + 1);
+    // Every part is a view of one of at most concurrency + 1 buffers, in memory the digesting threads share.
+    const buffers = new Set(parts.map((p) => p.bodyMemory));
+    expect(buffers.size).toBeGreaterThan(1);
+    expect(buffers.size).toBeLessThanOrEqual(CONCURRENCY + 1);
+    for (const memory of buffers) expect(memory).toBeInstanceOf(SharedArrayBuffer);
     expect(progress.at(-1)).toBe(data.length);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
+
+  it('over plain HTTP every part is signed with the SHA-256 of its bytes', async () => {
+    const data = bytes(3 * PART + 99, 8);
+    await upload('multi/signed.tar', chunks(data, [1 << 20]));
+    const parts = signed.filter((s) => s.command === 'UploadPartCommand');
+    expect(parts).toHaveLength(4);
+    for (const part of parts) expect(part.payloadHash).toBe(createHash('sha256').update(part.body as Uint8Array).digest('hex'));
+  });
+
+  it('with `multipart`, creates the upload before the first part is read, and completes it even with one part', async () => {
+    const log: string[] = [];
+    async function* logged(data: Buffer): AsyncGenerator<Buffer> {
+      for await (const chunk of chunks(data, [1 << 20])) {
+        log.push('read');
+        yield chunk;
+      }
+    }
+    const data = bytes(PART - 1, 9);
+    const key = 'multi/known-size.tar';
+    let created: string | undefined;
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'CreateMultipartUploadCommand') log.push('create');
+        return next(args);
+      },
+      { step: 'initialize', name: 'testLogCreate' },
+    );
+    try {
+      const result = await upload(key, logged(data), { multipart: true, onUploadCreated: (id) => (created = id) });
+      expect(log[0]).toBe('create');
+      expect(result).toMatchObject({ size: data.length, crc32: crc32(data), partCount: 1 });
+      expect(sent.map((s) => s.command)).toEqual(['CreateMultipartUploadCommand', 'UploadPartCommand', 'CompleteMultipartUploadCommand']);
+      expect(created).toBeDefined();
+      expect((await stored(key)).equals(data)).toBe(true);
+    } finally {
+      s3.middlewareStack.remove('testLogCreate');
+    }
+  });
+
+  it('with `multipart`, a stream that fails at once still reports the upload it created, so the caller can abort it', async () => {
+    async function* failing(): AsyncGenerator<Buffer> {
+      yield* [];
+      throw new Error('source unreadable');
+    }
+    let created: string | undefined;
+    await expect(upload('failures/early.tar', failing(), { multipart: true, onUploadCreated: (id) => (created = id) })).rejects.toThrow('source unreadable');
+    expect(created).toBeDefined();
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: 'failures/early.tar', UploadId: created }));
   });
 
   it('a part refused for good fails the upload with that error, sends nothing after it, and reports the upload to abort', async () => {
@@ -177,7 +248,7 @@ describe('uploadStream: parts from reused buffers, each with its own CRC32', () 
     await expect(upload('failures/too-many.tar', chunks(bytes(3 * PART + 1, 7), [1 << 20]), { maxParts: 2, onUploadCreated: (id) => (created = id) })).rejects.toThrow(
       `s3://${BUCKET}/failures/too-many.tar needs more than 2 parts of ${PART} bytes`,
     );
-    expect(sent.filter((s) => s.command === 'UploadPartCommand').map((s) => s.partNumber)).toEqual([1, 2]);
+    expect(sent.filter((s) => s.command === 'UploadPartCommand').map((s) => s.partNumber).sort()).toEqual([1, 2]);
     await s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: 'failures/too-many.tar', UploadId: created }));
   });
 });
