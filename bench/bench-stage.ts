@@ -16,6 +16,7 @@ import { startPreparingTables } from '../delivery/compress-table.js';
 import { deliverSnapshot, directoryAttachmentSource, directoryTableSource } from '../delivery/index.js';
 import { compareEntryNames } from '../delivery/plan-archives.js';
 import { packArchive, type PackableEntry } from '../delivery/pack-archive.js';
+import { startDigestThreads } from '../delivery/part-digests.js';
 import { createSpool } from '../delivery/spool.js';
 import { uploadArchive } from '../delivery/upload-archive.js';
 
@@ -112,9 +113,11 @@ async function run(): Promise<Record<string, unknown>> {
     case 'upload': {
       // Like the boto3 side (upload_boto3.py): the client is built and has answered one
       // HeadBucket before the clock starts, so neither side's one-time setup (boto3 loads its
-      // models when the client is built, the SDK imports modules on its first request) counts.
+      // models when the client is built, the SDK imports modules on its first request) counts;
+      // nor does starting the digesting threads, which a delivery does while it plans.
       const client = createS3Client({ region: 'us-east-1', endpointUrl: o.endpointUrl, expectedBucketOwner: undefined });
       await client.send(new HeadBucketCommand({ Bucket: o.bucket }));
+      await startDigestThreads();
       started = performance.now();
       cpuAtStart = process.cpuUsage();
       const { size } = await stat(o.file);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { crc32 } from 'node:zlib';
 import { Piscina } from 'piscina';
@@ -29,18 +30,37 @@ export interface PartDigests {
   sha256Hex: string | undefined;
 }
 
-let pool: Piscina | undefined;
+let pool: { threads: Piscina; online: Promise<unknown> } | undefined;
 
-function digestPool(): Piscina {
-  pool ??= new Piscina({
-    filename: new URL('./digest-worker.mjs', import.meta.url).href,
-    minThreads: 0,
-    // One thread per core, at most four (the default upload concurrency).
-    maxThreads: Math.max(1, Math.min(4, availableParallelism())),
-    // Idle threads leave after a minute; an idle pool does not keep the process alive.
-    idleTimeout: 60_000,
-  });
+/** Threads of the pool: one per core, at most four (the default upload concurrency). */
+const DIGEST_THREADS = Math.max(1, Math.min(4, availableParallelism()));
+
+function digestPool(): { threads: Piscina; online: Promise<unknown> } {
+  if (!pool) {
+    const threads = new Piscina({
+      filename: new URL('./digest-worker.mjs', import.meta.url).href,
+      // Plain JavaScript: the threads need none of the main thread's loaders or flags (tsx's
+      // loader alone would cost each thread more CPU than a large upload's digests).
+      execArgv: [],
+      // All threads start with the pool (each takes tens of milliseconds of CPU to start) and
+      // stay; an idle pool does not keep the process alive.
+      minThreads: DIGEST_THREADS,
+      maxThreads: DIGEST_THREADS,
+    });
+    // Listened for in the tick the threads were created in, so no 'online' event is missed.
+    const online = Promise.all(threads.threads.map((thread) => once(thread, 'online')));
+    online.catch(() => {});
+    pool = { threads, online };
+  }
   return pool;
+}
+
+/**
+ * Start the digesting threads now rather than on the first part, and resolve once they run:
+ * a delivery calls this while it plans, so that starting them does not delay its first part.
+ */
+export async function startDigestThreads(): Promise<void> {
+  await digestPool().online;
 }
 
 /** A part buffer that the digesting threads read in place. */
@@ -62,7 +82,7 @@ function digestInline(bytes: Uint8Array, wanted: DigestRequest): PartDigests {
  */
 export async function digestPart(bytes: Uint8Array, wanted: DigestRequest): Promise<PartDigests> {
   if (!(bytes.buffer instanceof SharedArrayBuffer) || bytes.length < INLINE_DIGEST_BYTES) return digestInline(bytes, wanted);
-  return (await digestPool().run({
+  return (await digestPool().threads.run({
     buffer: bytes.buffer,
     byteOffset: bytes.byteOffset,
     length: bytes.length,
