@@ -32,8 +32,12 @@ export interface PartDigests {
 
 let pool: { threads: Piscina; online: Promise<unknown> } | undefined;
 
-/** Threads of the pool: one per core, at most four (the default upload concurrency). */
-const DIGEST_THREADS = Math.max(1, Math.min(4, availableParallelism()));
+/**
+ * Threads of the pool: one per core besides the main thread's, at most two. One thread
+ * digests about 1 GB/s (CRC32 and SHA-256) or 3 GB/s (CRC32 alone), well ahead of an upload;
+ * each thread costs about 8 MiB of memory.
+ */
+const DIGEST_THREADS = Math.max(1, Math.min(2, availableParallelism() - 1));
 
 function digestPool(): { threads: Piscina; online: Promise<unknown> } {
   if (!pool) {
@@ -63,9 +67,31 @@ export async function startDigestThreads(): Promise<void> {
   await digestPool().online;
 }
 
-/** A part buffer that the digesting threads read in place. */
-export function allocatePartBuffer(size: number): Buffer {
-  return Buffer.from(new SharedArrayBuffer(size));
+/**
+ * Part buffers no upload holds, by size, for the next upload to take. A SharedArrayBuffer's
+ * memory is freed only once every thread that was handed it has collected its handle, and
+ * the digesting threads allocate so little that they rarely collect: without reuse, each
+ * archive's buffers would stay in memory while the next archive allocated its own.
+ */
+const freeBuffers = new Map<number, Buffer[]>();
+
+/** At most this many bytes of free part buffers are kept. */
+export const FREE_BUFFER_BYTES = 128 * 2 ** 20;
+
+/** A part buffer of `size` bytes that the digesting threads read in place: a free one if there is one. */
+export function takePartBuffer(size: number): Buffer {
+  return freeBuffers.get(size)?.pop() ?? Buffer.from(new SharedArrayBuffer(size));
+}
+
+/** Give back a buffer from `takePartBuffer` that nothing reads or writes any more. */
+export function returnPartBuffer(buffer: Buffer): void {
+  const size = buffer.buffer.byteLength;
+  let kept = 0;
+  for (const [bytes, list] of freeBuffers) kept += bytes * list.length;
+  if (kept + size > FREE_BUFFER_BYTES) return;
+  const list = freeBuffers.get(size) ?? [];
+  list.push(Buffer.from(buffer.buffer));
+  freeBuffers.set(size, list);
 }
 
 function digestInline(bytes: Uint8Array, wanted: DigestRequest): PartDigests {
@@ -77,7 +103,7 @@ function digestInline(bytes: Uint8Array, wanted: DigestRequest): PartDigests {
 
 /**
  * The digests `wanted` of `bytes`: on a digesting thread when `bytes` is a large view over a
- * SharedArrayBuffer (`allocatePartBuffer`), inline otherwise. The bytes must not change until
+ * SharedArrayBuffer (`takePartBuffer`), inline otherwise. The bytes must not change until
  * the promise settles.
  */
 export async function digestPart(bytes: Uint8Array, wanted: DigestRequest): Promise<PartDigests> {

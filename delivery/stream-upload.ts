@@ -7,7 +7,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { combineCrc32 } from './crc32-combine.js';
-import { allocatePartBuffer, digestPart } from './part-digests.js';
+import { digestPart, returnPartBuffer, takePartBuffer } from './part-digests.js';
 import { signUploadPayloads } from './payload-signing.js';
 
 export interface StreamUploadOptions {
@@ -45,6 +45,11 @@ export interface StreamUploadResult {
   etag: string | undefined;
 }
 
+/** Copy source[start, end) into target at targetStart. */
+function copyBytes(source: Uint8Array, target: Buffer, targetStart: number, start: number, end: number): void {
+  (Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.length)).copy(target, targetStart, start, end);
+}
+
 /** A CRC32 as S3 writes it: the four bytes, big-endian, in base64. */
 export function crc32ToBase64(value: number): string {
   const bytes = Buffer.alloc(4);
@@ -77,7 +82,15 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const spare: Buffer[] = [];
-  const takeBuffer = () => spare.pop() ?? allocatePartBuffer(partSize);
+  /** Every part buffer this upload took, given back when it ends. */
+  const taken: Buffer[] = [];
+  const takeBuffer = () => {
+    const reused = spare.pop();
+    if (reused) return reused;
+    const buffer = takePartBuffer(partSize);
+    taken.push(buffer);
+    return buffer;
+  };
   const inFlight = new Set<Promise<void>>();
   const parts: CompletedPart[] = [];
   let failure: { error: unknown } | undefined;
@@ -148,7 +161,8 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
           filled = 0;
         }
         const take = Math.min(chunk.length - offset, partSize - filled);
-        current.set(take === chunk.length ? chunk : chunk.subarray(offset, offset + take), filled);
+        // Buffer#copy is a plain memmove; TypedArray#set into shared memory copies byte by byte.
+        copyBytes(chunk, current, filled, offset, offset + take);
         filled += take;
         offset += take;
         size += take;
@@ -186,6 +200,8 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
     throw options.signal?.aborted ? options.signal.reason : (failure as { error: unknown }).error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+    // Every request has settled (above): no buffer is read any more.
+    for (const buffer of taken) returnPartBuffer(buffer);
   }
 
   async function createUpload(): Promise<string> {

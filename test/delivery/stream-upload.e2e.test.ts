@@ -155,6 +155,16 @@ describe('uploadStream: parts from reused buffers, each with its own CRC32', () 
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
   });
 
+  it('a later upload takes the part buffers an earlier one gave back, instead of allocating its own', async () => {
+    const memoryOf = () => new Set(sent.filter((s) => s.command === 'UploadPartCommand').map((s) => s.bodyMemory));
+    await upload('multi/first.tar', chunks(bytes(6 * PART, 10), [1 << 20]));
+    const first = memoryOf();
+    await upload('multi/second.tar', chunks(bytes(6 * PART, 11), [1 << 20]));
+    const second = memoryOf();
+    expect(second.size).toBeGreaterThan(1);
+    for (const memory of second) expect(first.has(memory)).toBe(true);
+  });
+
   it('over plain HTTP every part is signed with the SHA-256 of its bytes', async () => {
     const data = bytes(3 * PART + 99, 8);
     await upload('multi/signed.tar', chunks(data, [1 << 20]));

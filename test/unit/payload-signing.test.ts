@@ -36,7 +36,7 @@ function recordingClient(endpoint: string): { client: S3Client; sent: HttpReques
 }
 
 function partBuffer(length: number, fill: number): Buffer {
-  const buffer = digests.allocatePartBuffer(length + 16);
+  const buffer = digests.takePartBuffer(length + 16);
   buffer.fill(fill);
   return buffer.subarray(16, 16 + length);
 }
