@@ -77,7 +77,14 @@ def _store_without_copy() -> None:
     def store(self, new_value):  # type: ignore[no-untyped-def]
         spooled = self._value_buffer
         held = getattr(spooled, "_file", None)
-        if isinstance(new_value, bytes) and isinstance(held, io.BytesIO) and not spooled._rolled and len(new_value) <= spooled._max_size:
+        in_memory = isinstance(held, (io.BytesIO, JoinedOnRead)) and not spooled._rolled
+        if isinstance(new_value, Parts) and in_memory and new_value.size <= spooled._max_size:
+            spooled._file = JoinedOnRead(new_value)
+            self.contentsize = new_value.size
+            return
+        if isinstance(new_value, Parts):
+            new_value = new_value.joined()
+        if isinstance(new_value, bytes) and in_memory and len(new_value) <= spooled._max_size:
             spooled._file = io.BytesIO(new_value)
             self.contentsize = len(new_value)
             return
@@ -88,9 +95,12 @@ def _store_without_copy() -> None:
 
 def _complete_in_one_pass() -> None:
     """CompleteMultipartUpload as moto 5.2.1 does it (the same checks in the same order, the
-    same ETag and checksum), but each part read once and the object joined once: moto reads
-    every part out of its buffer twice, copies it into a growing buffer, and copies that
-    buffer again, all while the client waits for the answer."""
+    same ETag and checksum), but each part read once and not copied: moto reads every part
+    out of its buffer twice, copies it into a growing buffer, and copies that buffer again,
+    all while the client waits for the answer. The object keeps its parts' bytes and is
+    joined the first time it is read (Parts, JoinedOnRead): joining copies the whole object
+    into newly mapped memory (about 0.3 s for 300 MiB on this two-core machine), and an
+    uploaded object is often never read back."""
     from moto.s3 import models
     from moto.s3.exceptions import EntityTooSmall, InvalidPart, MalformedXML
     from moto.utilities.utils import md5_hash
@@ -122,9 +132,61 @@ def _complete_in_one_pass() -> None:
             raise MalformedXML
         full_etag = md5_hash()
         full_etag.update(bytes(md5s))
-        return b"".join(values), f"{full_etag.hexdigest()}-{len(values)}", checksum_builder.build()
+        return Parts(values), f"{full_etag.hexdigest()}-{len(values)}", checksum_builder.build()
 
     models.FakeMultipart.complete = complete
+
+
+class Parts:
+    """A completed multipart object's bytes as its parts' bytes, in order."""
+
+    def __init__(self, values: list[bytes]) -> None:
+        self.values = values
+        self.size = sum(len(value) for value in values)
+
+    def joined(self) -> bytes:
+        return b"".join(self.values)
+
+
+class JoinedOnRead:
+    """The in-memory file of a completed multipart object: its parts until the object is
+    first read or changed, then one io.BytesIO over the joined bytes (every file method
+    is the BytesIO's from then on). Seeking and telling before that, and closing, do not
+    join."""
+
+    def __init__(self, parts: Parts) -> None:
+        self._parts: Parts | None = parts
+        self._file: io.BytesIO | None = None
+        self._position = 0
+
+    def _joined(self) -> io.BytesIO:
+        if self._file is None:
+            assert self._parts is not None, "read after close"
+            self._file = io.BytesIO(self._parts.joined())
+            self._parts = None
+            self._file.seek(self._position)
+        return self._file
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        if self._file is None and whence == io.SEEK_SET and offset >= 0:
+            self._position = offset
+            return offset
+        return self._joined().seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._position if self._file is None else self._file.tell()
+
+    def close(self) -> None:
+        self._parts = None
+        if self._file is not None:
+            self._file.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed if self._file is not None else self._parts is None
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._joined(), name)
 
 
 def _incremental_full_object_crc32() -> None:

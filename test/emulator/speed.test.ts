@@ -1,9 +1,11 @@
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   UploadPartCommand,
   type ChecksumType,
   type S3Client,
@@ -105,6 +107,36 @@ describe('speed layer (speed.py)', () => {
     expect(fast.body.equals(WHOLE)).toBe(true);
     expect({ ...fast, body: undefined }).toEqual({ ...shipped, body: undefined });
     expect(shipped.body.equals(WHOLE)).toBe(true);
+  });
+
+  it('a completed object, kept as its parts until read: ranges across part boundaries, a copy, an overwrite, the same as moto as it ships', async () => {
+    const answers = [];
+    for (const emulator of [withLayer, asShipped]) {
+      const s3 = client(emulator);
+      const key = 'kept-as-parts.tar';
+      const read = async (k: string, range?: string) =>
+        Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: k, ...(range ? { Range: range } : {}) }))).Body!.transformToByteArray());
+      const { UploadId, parts } = await uploadParts(s3, key, 'FULL_OBJECT', PARTS);
+      await s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: parts } }));
+      // The first read is a range across the first part boundary; the whole object after it.
+      const boundary = (PARTS[0] as Buffer).length;
+      const range = await read(key, `bytes=${boundary - 10}-${boundary + 9}`);
+      const tail = await read(key, `bytes=-17`);
+      const whole = await read(key);
+      await s3.send(new CopyObjectCommand({ Bucket: BUCKET, Key: 'copied.tar', CopySource: `${BUCKET}/${key}` }));
+      const copied = await read('copied.tar');
+      await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'replaced' }));
+      const replaced = await read(key);
+      answers.push({ range, tail, whole, copied, replaced: replaced.toString() });
+    }
+    const [fast, shipped] = answers;
+    expect(fast?.range.equals(WHOLE.subarray((PARTS[0] as Buffer).length - 10, (PARTS[0] as Buffer).length + 10))).toBe(true);
+    expect(fast?.tail.equals(WHOLE.subarray(WHOLE.length - 17))).toBe(true);
+    expect(fast?.whole.equals(WHOLE)).toBe(true);
+    expect(fast?.copied.equals(WHOLE)).toBe(true);
+    expect(fast?.replaced).toBe('replaced');
+    for (const name of ['range', 'tail', 'whole', 'copied'] as const) expect(fast?.[name].equals(shipped?.[name] as Buffer), name).toBe(true);
+    expect(shipped?.replaced).toBe('replaced');
   });
 
   it('a part uploaded again replaces the first in the whole object\'s CRC32, as with moto as it ships', async () => {
