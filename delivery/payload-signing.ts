@@ -3,6 +3,23 @@ import { digestPart } from './part-digests.js';
 
 const CONFIGURED = new WeakSet<S3Client>();
 
+/** SHA-256s computed with a body's other digests before its request was built (uploadStream). */
+const KNOWN_HASHES = new WeakMap<Uint8Array, string>();
+
+/** Remember `body`'s SHA-256 (lower-case hex), so that signing its request does not compute it again. */
+export function rememberPayloadHash(body: Uint8Array, sha256Hex: string): void {
+  KNOWN_HASHES.set(body, sha256Hex);
+}
+
+/**
+ * Whether this client's requests go over plain HTTP, so that their bodies' SHA-256 will be
+ * signed (an endpoint the user named; AWS's own endpoints are HTTPS).
+ */
+export async function signsPayloadHashes(client: S3Client): Promise<boolean> {
+  const endpoint = client.config.endpoint ? await client.config.endpoint() : undefined;
+  return endpoint?.protocol === 'http:';
+}
+
 const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
 
 /**
@@ -15,7 +32,8 @@ const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
  * - Over plain HTTP (an endpoint the user names, such as a local emulator) the body's
  *   SHA-256 stays in the signature, since a CRC32 alone would not stop a deliberate change;
  *   for a part buffer (a body over shared memory, see part-digests.ts) it is computed on a
- *   digesting thread instead of the main thread, where the signer would compute it.
+ *   digesting thread instead of the main thread, where the signer would compute it, or
+ *   taken from `rememberPayloadHash` when it was computed with the part's CRC32.
  *
  * Every other body is hashed by the SDK as usual.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html
@@ -32,7 +50,7 @@ export function signUploadPayloads(client: S3Client): void {
         if (tls && Object.keys(headers).some((h) => h.toLowerCase().startsWith('x-amz-checksum-'))) {
           headers[PAYLOAD_HASH_HEADER] = 'UNSIGNED-PAYLOAD';
         } else if (!tls && body instanceof Uint8Array && body.buffer instanceof SharedArrayBuffer) {
-          headers[PAYLOAD_HASH_HEADER] = (await digestPart(body, { sha256: true })).sha256Hex as string;
+          headers[PAYLOAD_HASH_HEADER] = KNOWN_HASHES.get(body) ?? ((await digestPart(body, { sha256: true })).sha256Hex as string);
         }
       }
       return next(args);

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { combineCrc32 } from './crc32-combine.js';
 import { digestPart, returnPartBuffer, takePartBuffer } from './part-digests.js';
-import { signUploadPayloads } from './payload-signing.js';
+import { rememberPayloadHash, signsPayloadHashes, signUploadPayloads } from './payload-signing.js';
 
 export interface StreamUploadOptions {
   client: S3Client;
@@ -77,6 +77,8 @@ export function crc32ToBase64(value: number): string {
 export async function uploadStream(options: StreamUploadOptions): Promise<StreamUploadResult> {
   const { client, bucket, key, partSize, concurrency } = options;
   signUploadPayloads(client);
+  // Over plain HTTP each part's SHA-256 is computed with its CRC32, in one task.
+  const signsPayload = await signsPayloadHashes(client);
   const stop = new AbortController();
   const onAbort = () => stop.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -118,8 +120,9 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
       return;
     }
     const bytes = buffer.subarray(0, length);
-    const sending = digestPart(bytes, { crc32: true })
-      .then(async ({ crc32: crc }) => {
+    const sending = digestPart(bytes, { crc32: true, sha256: signsPayload })
+      .then(async ({ crc32: crc, sha256Hex }) => {
+        if (sha256Hex) rememberPayloadHash(bytes, sha256Hex);
         partCrcs[partNumber] = { crc: crc as number, length };
         const checksum = crc32ToBase64(crc as number);
         const answer = await client.send(

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as digests from '../../delivery/part-digests.js';
-import { signUploadPayloads } from '../../delivery/payload-signing.js';
+import { rememberPayloadHash, signsPayloadHashes, signUploadPayloads } from '../../delivery/payload-signing.js';
 
 vi.mock('../../delivery/part-digests.js', async (importOriginal) => {
   const original = await importOriginal<typeof digests>();
@@ -57,6 +57,21 @@ describe('signUploadPayloads: how request bodies are bound to their signatures',
     expect(request?.headers['x-amz-content-sha256']).toBe(sha256(body));
     expect(signedHeaders(request as HttpRequest)).toContain('x-amz-content-sha256');
     expect(vi.mocked(digests.digestPart)).toHaveBeenCalledWith(body, { sha256: true });
+  });
+
+  it('over plain HTTP, signs with a SHA-256 remembered for that body without computing it again', async () => {
+    const { client, sent } = recordingClient('http://127.0.0.1:9');
+    const body = partBuffer(1 << 20, 8);
+    rememberPayloadHash(body, sha256(body));
+    await client.send(new UploadPartCommand({ Bucket: 'b', Key: 'k', UploadId: 'u', PartNumber: 1, Body: body, ChecksumAlgorithm: 'CRC32', ChecksumCRC32: 'AAAAAA==' }));
+    expect(sent[0]?.headers['x-amz-content-sha256']).toBe(sha256(body));
+    expect(vi.mocked(digests.digestPart)).not.toHaveBeenCalled();
+  });
+
+  it('tells a plain-HTTP endpoint (payload hashes signed) from HTTPS and from AWS\'s own endpoints', async () => {
+    expect(await signsPayloadHashes(recordingClient('http://127.0.0.1:9').client)).toBe(true);
+    expect(await signsPayloadHashes(recordingClient('https://s3.example.test').client)).toBe(false);
+    expect(await signsPayloadHashes(new S3Client({ region: 'us-east-1' }))).toBe(false);
   });
 
   it('over plain HTTP, leaves a body outside shared memory to the SDK, which signs its SHA-256 itself', async () => {
