@@ -1,7 +1,16 @@
 // Runs on the digesting threads of part-digests.ts. Plain JavaScript, so that it loads
 // without the TypeScript loader the main thread runs under.
 import { createHash } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+
+/**
+ * CRC32 (IEEE): @node-rs/crc32's (carry-less multiplication where the CPU has it, about
+ * twice zlib's speed here), or zlib's where no build of it exists for this platform.
+ * @type {(bytes: Uint8Array) => number}
+ */
+const crc32 = await import('@node-rs/crc32').then(
+  (fast) => (bytes) => fast.crc32(bytes),
+  async () => (await import('node:zlib')).crc32,
+);
 
 /**
  * Digests of `length` bytes at `byteOffset` of `buffer`, a SharedArrayBuffer read in place.
