@@ -26,6 +26,7 @@ import { TAR_END_SIZE, tarEntrySize } from './tar-entry.js';
 import type { ProgressListener } from './progress.js';
 import type { DeliveredObject, DeliveryReport } from './report.js';
 import type { AttachmentSource, TableRef, TableSnapshot, TableSource } from './sources/types.js';
+import { startDigestThreads } from './part-digests.js';
 import { createSpool } from './spool.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MAX_PART_SIZE, MIN_PART_SIZE, uploadArchive } from './upload-archive.js';
 
@@ -143,6 +144,9 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
     },
   });
   options.signal?.throwIfAborted();
+  // The parts' digesting threads start while the role is assumed and the sources are read
+  // (a thread that cannot start fails the first part that needs it, with its error).
+  startDigestThreads().catch(() => {});
   // Assume the role first: a wrong role or external ID fails before any source is read.
   await credentials();
   const client = createS3Client({
