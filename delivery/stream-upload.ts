@@ -60,14 +60,15 @@ export function crc32ToBase64(value: number): string {
 /**
  * Stream an object into S3: one PutObject when the whole stream fits in one part, else a
  * multipart upload with the FULL_OBJECT CRC32 checksum type and `concurrency` parts in
- * flight. Parts are assembled in `concurrency + 1` buffers allocated once and reused, so
+ * flight. Parts are assembled in `concurrency + 1` buffers, reused from part to part and
+ * taken from (and given back to) the buffers earlier uploads left (part-digests.ts), so
  * memory stays bounded and the stream's bytes are copied once, into warm memory (copying
  * each part into a fresh buffer, as lib-storage's stream chunker does, cost this process
  * about as much CPU as the rest of the upload, mostly in garbage collection). Each part's
  * request carries the part's CRC32, computed once from the assembled buffer on a digesting
- * thread (part-digests.ts; so is the SHA-256 a plain-HTTP signature needs, see
- * payload-signing.ts), which S3 checks against the bytes it receives; the whole object's
- * CRC32 is combined from the parts'. Retries are the SDK's, per request. On any failure the requests still in flight
+ * thread (with the SHA-256 a plain-HTTP signature needs, see payload-signing.ts), which S3
+ * checks against the bytes it receives; the whole object's CRC32 is combined from the
+ * parts'. Retries are the SDK's, per request. On any failure the requests still in flight
  * are cancelled and the first error is thrown; aborting the multipart upload is the
  * caller's (see `onUploadCreated`).
  *
