@@ -35,7 +35,7 @@ let pool: { threads: Piscina; online: Promise<unknown> } | undefined;
 /**
  * Threads of the pool: one per core besides the main thread's, at most two. One thread
  * digests about 1 GB/s (CRC32 and SHA-256) or 6 GB/s (CRC32 alone), well ahead of an upload;
- * each thread costs about 8 MiB of memory.
+ * each thread costs about 10 MiB of memory.
  */
 const DIGEST_THREADS = Math.max(1, Math.min(2, availableParallelism() - 1));
 
