@@ -186,6 +186,9 @@ class JoinedOnRead:
         return self._file.closed if self._file is not None else self._parts is None
 
     def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        # Only file methods; private names (looked up by copy and pickle before __init__ ran) are not delegated.
+        if name.startswith("_"):
+            raise AttributeError(name)
         return getattr(self._joined(), name)
 
 
