@@ -16,7 +16,7 @@ import { Piscina } from 'piscina';
  */
 
 /** Below this many bytes a digest is computed inline. */
-export const INLINE_DIGEST_BYTES = 256 * 1024;
+const INLINE_DIGEST_BYTES = 256 * 1024;
 
 export interface DigestRequest {
   crc32?: boolean;
@@ -76,7 +76,7 @@ export async function startDigestThreads(): Promise<void> {
 const freeBuffers = new Map<number, Buffer[]>();
 
 /** At most this many bytes of free part buffers are kept. */
-export const FREE_BUFFER_BYTES = 128 * 2 ** 20;
+const FREE_BUFFER_BYTES = 128 * 2 ** 20;
 
 /** A part buffer of `size` bytes that the digesting threads read in place: a free one if there is one. */
 export function takePartBuffer(size: number): Buffer {
