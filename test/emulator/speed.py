@@ -8,6 +8,7 @@ does its work: every checksum, ETag and object is the same as without them
 layer; `--no-fidelity` runs moto exactly as it ships.
 """
 import base64
+import ctypes
 import io
 import os
 import threading
@@ -20,12 +21,58 @@ KEY_BUFFER_BYTES = 64 * 2**30
 
 def apply() -> None:
     os.environ.setdefault("MOTO_S3_DEFAULT_KEY_BUFFER_SIZE", str(KEY_BUFFER_BYTES))
+    _keep_freed_memory()
+    _free_on_reset()
     _cache_module_list()
     _read_body_in_one_call()
     _store_without_copy()
     _complete_in_one_pass()
     _incremental_full_object_crc32()
     _part_crc32_computed_once()
+
+
+#: mallopt(3) parameters (glibc's malloc.h).
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD, _M_ARENA_MAX = -1, -3, -8
+#: The largest allocation glibc may be told to serve from its heap instead of a mapping of its own.
+_MMAP_THRESHOLD_MAX = 32 * 2**20
+
+
+def _keep_freed_memory() -> None:
+    """Every uploaded part arrives as a bytes object of several MiB. glibc gives each one
+    a mapping of its own (or trims the heap when it is freed), so the memory an emptied
+    server frees goes back to the kernel, and the next upload has the kernel fault in and
+    zero as much new memory as it stores (on a virtual machine that returns freed memory to
+    its host, the host's page faults come on top). The layer has glibc keep what it frees:
+    one arena for every thread, allocations up to 32 MiB from that heap, and no trimming, so
+    an upload after `reset()` is stored in memory the server already has. The server's
+    memory stays at its peak until it exits. Where the C library is not glibc, nothing
+    changes."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return
+    mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
+    mallopt(_M_ARENA_MAX, 1)
+    mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_MAX)
+    # -1: never trim (mallopt(3)).
+    mallopt(_M_TRIM_THRESHOLD, -1)
+
+
+def _free_on_reset() -> None:
+    """moto's stored objects sit in reference cycles, so what a reset drops is freed only
+    when Python's cycle collector next runs, often after the next upload has allocated its
+    own memory; the layer collects right after the reset."""
+    import gc
+
+    from moto.moto_api._internal.models import MotoAPIBackend
+
+    moto_reset = MotoAPIBackend.reset
+
+    def reset(self):  # type: ignore[no-untyped-def]
+        moto_reset(self)
+        gc.collect()
+
+    MotoAPIBackend.reset = reset
 
 
 def _cache_module_list() -> None:
