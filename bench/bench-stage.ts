@@ -97,7 +97,7 @@ async function run(): Promise<Record<string, unknown>> {
         async function* ready(): AsyncGenerator<PackableEntry> {
           for (const p of preparing.each) {
             const t = await p;
-            yield { name: t.name, size: t.size, open: () => t.open() };
+            yield { name: t.name, size: t.size, open: () => t.open(), release: () => t.release() };
           }
         }
         await Promise.all([writeArchive(await attachmentEntries(), devNull), writeArchive(ready(), devNull), preparing.all]);

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -31,6 +31,12 @@ export interface PreparedTable {
   /** Whether the delivery compressed it (false: it arrived gzipped). */
   readonly compressed: boolean;
   open(): Promise<Readable>;
+  /**
+   * The table has been packed and will not be read again: its spooled file is deleted now,
+   * so the spool holds only tables not packed yet (and the kernel can reuse the file's
+   * memory for the next ones) instead of a whole snapshot's compressed tables.
+   */
+  release(): Promise<void>;
 }
 
 export interface CompressTablesOptions {
@@ -121,7 +127,7 @@ async function prepareTable(
   const name = `${table.name}.csv.gz`;
   if (table.format === 'csv.gz' && table.size !== undefined) {
     const size = table.size;
-    return { name, size, sourceBytes: size, compressed: false, open: () => snapshot.openTable(table) };
+    return { name, size, sourceBytes: size, compressed: false, open: () => snapshot.openTable(table), release: async () => {} };
   }
   const path = spool.nextPath('.csv.gz');
   const counter = countBytes();
@@ -147,6 +153,7 @@ async function prepareTable(
     sourceBytes: counter.bytes(),
     compressed: table.format === 'csv',
     open: async () => createReadStream(path, { highWaterMark: 1 << 20 }),
+    release: () => rm(path, { force: true }),
   };
 }
 

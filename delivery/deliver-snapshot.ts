@@ -294,7 +294,7 @@ async function* streamPreparedTables(each: readonly Promise<PreparedTable>[]): A
 }
 
 function tableEntry(t: PreparedTable): PackableEntry {
-  return { name: t.name, size: t.size, open: () => t.open() };
+  return { name: t.name, size: t.size, open: () => t.open(), release: () => t.release() };
 }
 
 function plan(

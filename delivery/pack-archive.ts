@@ -8,6 +8,8 @@ import { buildEntryHeader } from './tar-entry.js';
 /** An entry the packer can stream: planned name and size, and how to read it. */
 export interface PackableEntry extends PlannedEntry {
   open(): Promise<Readable>;
+  /** Called once the entry's bytes are all in the archive, and not if packing it failed: its source may be discarded. */
+  release?(): Promise<void>;
 }
 
 /**
@@ -60,6 +62,7 @@ async function feedEntries(pack: Pack, entries: Iterable<PackableEntry> | AsyncI
     }
     sink.end(undefined);
     await done;
+    await entry.release?.();
   }
 }
 

@@ -45,11 +45,6 @@ export interface StreamUploadResult {
   etag: string | undefined;
 }
 
-/** Copy source[start, end) into target at targetStart. */
-function copyBytes(source: Uint8Array, target: Buffer, targetStart: number, start: number, end: number): void {
-  (Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.length)).copy(target, targetStart, start, end);
-}
-
 /** A CRC32 as S3 writes it: the four bytes, big-endian, in base64. */
 export function crc32ToBase64(value: number): string {
   const bytes = Buffer.alloc(4);
@@ -165,8 +160,9 @@ export async function uploadStream(options: StreamUploadOptions): Promise<Stream
           filled = 0;
         }
         const take = Math.min(chunk.length - offset, partSize - filled);
-        // Buffer#copy is a plain memmove; TypedArray#set into shared memory takes V8's slower relaxed copy (seen in a profile).
-        copyBytes(chunk, current, filled, offset, offset + take);
+        // Into shared memory V8 copies with relaxed atomics (Buffer#copy too), at about half a plain memmove's speed
+        // (9 to 10 against 19 to 22 GiB/s measured in cache): the price of the digesting thread reading parts in place.
+        current.set(chunk.subarray(offset, offset + take), filled);
         filled += take;
         offset += take;
         size += take;

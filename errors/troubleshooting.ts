@@ -268,7 +268,7 @@ export const TROUBLESHOOTING = {
   SPOOL_FAILED: {
     symptom: 'deliver: compressing a table to the temporary folder failed',
     cause: 'The temporary folder (TMPDIR, else the system default) is full, not writable, or the table stream failed mid-read.',
-    fix: 'Free space in the temporary folder or point TMPDIR at a larger disk (it needs about the compressed size of the tables), then run the job again.',
+    fix: 'Free space in the temporary folder or point TMPDIR at a larger disk (it needs at most the compressed size of the tables: each is deleted once packed), then run the job again.',
   },
   ARCHIVE_SIZE_MISMATCH: {
     symptom: 'deliver: an archive came out another size than planned',

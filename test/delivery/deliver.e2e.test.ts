@@ -1,6 +1,6 @@
 import { HeadObjectCommand, CreateMultipartUploadCommand, type S3Client } from '@aws-sdk/client-s3';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -132,6 +132,45 @@ describe('deliver: end to end against the emulator, checked with GNU tar and bsd
       const b = await download(reader, BUCKET, `${TENANT}/job-20260301-again/snapshot_${kind}_job-20260301-again.tar`);
       expect(a.equals(b), kind).toBe(true);
     }
+  });
+
+  it('deletes each spooled table once it is packed: none is left when the tables archive is uploaded, and each split part takes its own away', async () => {
+    // The spool lives under os.tmpdir(): point it at a folder this test can watch.
+    const parent = mkdtempSync(join(work, 'tmp-'));
+    const spooledFiles = () =>
+      readdirSync(parent)
+        .filter((name) => name.startsWith('ion-dest-spool-'))
+        .reduce((count, name) => count + readdirSync(join(parent, name)).length, 0);
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = parent;
+    const atTablesDone: Record<string, number[]> = {};
+    let mostSpooled = 0;
+    try {
+      for (const [name, maxArchiveSize] of [['whole', undefined], ['split', 64 * 1024]] as const) {
+        const counts: number[] = (atTablesDone[name] = []);
+        await deliver(`job-spool-${name}`, {
+          ...(maxArchiveSize ? { maxArchiveSize } : {}),
+          onProgress: (event) => {
+            if (event.type === 'table-ready') mostSpooled = Math.max(mostSpooled, spooledFiles());
+            if (event.type === 'archive-done' && event.key.includes('/snapshot_tables_')) counts.push(spooledFiles());
+          },
+        });
+      }
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    }
+    // Every compressed table was in the spool at once before the split plan (it needs their sizes).
+    const compressedTables = [...fixture.tableFiles.values()].filter((file) => file.endsWith('.csv')).length;
+    expect(mostSpooled).toBe(compressedTables);
+    expect(atTablesDone.whole).toEqual([0]);
+    const split = atTablesDone.split as number[];
+    expect(split.length).toBeGreaterThan(1);
+    expect(split.at(-1)).toBe(0);
+    for (let i = 1; i < split.length; i += 1) expect(split[i]).toBeLessThanOrEqual(split[i - 1] as number);
+    expect(split[0]).toBeLessThan(compressedTables);
+    // The spool itself is gone after each delivery.
+    expect(readdirSync(parent)).toEqual([]);
   });
 
   it('splits by --max-archive-size through the CLI: numbered complete parts, no entry split, JSON progress and report', async () => {

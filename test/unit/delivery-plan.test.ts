@@ -48,6 +48,38 @@ describe('tar geometry: planned sizes equal what tar-stream packs', () => {
   });
 });
 
+describe('packing releases each entry once its bytes are all in the archive', () => {
+  it('releases an entry after its last byte was packed and before the next entry is opened; not one whose source failed', async () => {
+    const log: string[] = [];
+    const entry = (name: string, bytes: Buffer, fails = false) => ({
+      name,
+      size: bytes.length,
+      open: async () => {
+        log.push(`open ${name}`);
+        return Readable.from(
+          (async function* () {
+            yield bytes;
+            log.push(`read ${name}`);
+            if (fails) throw new Error(`${name} could not be read`);
+          })(),
+        );
+      },
+      release: async () => {
+        log.push(`release ${name}`);
+      },
+    });
+    for await (const chunk of packArchive([entry('a', Buffer.alloc(700, 1)), entry('b', Buffer.alloc(3, 2))], MTIME)) void chunk;
+    expect(log).toEqual(['open a', 'read a', 'release a', 'open b', 'read b', 'release b']);
+
+    log.length = 0;
+    const packing = (async () => {
+      for await (const chunk of packArchive([entry('c', Buffer.alloc(10, 3), true), entry('d', Buffer.alloc(10, 4))], MTIME)) void chunk;
+    })();
+    await expect(packing).rejects.toThrow('c could not be read');
+    expect(log).toEqual(['open c', 'read c']);
+  });
+});
+
 describe('split rule', () => {
   const opts = { tenant: 'acme', jobId: 'j1' };
   const entry = (name: string, size: number) => ({ name, size });
