@@ -19,15 +19,16 @@ import type { TableRef, TableSnapshot } from './sources/types.js';
 export const DEFAULT_GZIP_LEVEL = 1;
 
 /**
- * Tables compressed at once unless told otherwise: one more than the cores. A table's gzip
- * runs on libuv's thread pool but hands every chunk back to the main thread (read, compress,
- * write to the spool), so a stream that waits for a busy main thread or for the disk leaves
- * its core idle for that moment; one stream more than the cores fills those moments. On the
- * 2-core development machine (README, Benchmarks) a 4 GiB delivery kept 1.91 cores busy
- * with three streams against 1.79 with two. libuv's pool has four threads unless
- * UV_THREADPOOL_SIZE says otherwise, which caps the streams that run at once on larger machines.
+ * Tables compressed at once unless told otherwise: one more than the cores, at most five. A
+ * table's gzip runs on libuv's thread pool but hands every chunk back to the main thread
+ * (read, compress, write to the spool), so a stream that waits for a busy main thread or for
+ * the disk leaves its core idle for that moment; one stream more than the cores fills those
+ * moments. On the 2-core development machine (README, Benchmarks) a 4 GiB delivery kept 1.91
+ * cores busy with three streams against 1.79 with two. libuv's pool has four threads unless
+ * UV_THREADPOOL_SIZE says otherwise, so on larger machines more streams would only wait there,
+ * each holding its read buffer and zlib's state: raise both together to use more cores.
  */
-export const DEFAULT_COMPRESS_CONCURRENCY = availableParallelism() + 1;
+export const DEFAULT_COMPRESS_CONCURRENCY = Math.min(availableParallelism() + 1, 5);
 
 /** zlib output buffer: larger than the 16 KiB default, so fewer hops to and from the thread pool. */
 const GZIP_CHUNK_SIZE = 256 * 1024;
@@ -52,7 +53,7 @@ export interface PreparedTable {
 
 export interface CompressTablesOptions {
   gzipLevel?: number;
-  /** Tables compressed at once (default DEFAULT_COMPRESS_CONCURRENCY: one more than the cores). */
+  /** Tables compressed at once (default DEFAULT_COMPRESS_CONCURRENCY: one more than the cores, at most five). */
   concurrency?: number;
   onTableReady?: (table: PreparedTable) => void;
   /** Stop early (another stage failed). */

@@ -56,7 +56,7 @@ export interface DeliverSnapshotOptions {
   concurrency?: number;
   /** gzip level for plain CSV tables (default 1; see compress-table.ts). */
   gzipLevel?: number;
-  /** Tables compressed at once (default: one more than the cores; see compress-table.ts). */
+  /** Tables compressed at once (default: one more than the cores, at most five; see compress-table.ts). */
   compressConcurrency?: number;
   /** Write `manifest_<job-id>.json` after the archives. */
   manifest?: boolean;
