@@ -189,7 +189,7 @@ describe('speed layer (speed.py)', () => {
         perRound.push(faults() - before);
       }
       // The first upload faults in about what it stores (4 KiB pages); each later one almost
-      // nothing (without the layer's two changes, the upload right after a reset faulted in most of it again).
+      // nothing (without either of the layer's two changes, the upload right after a reset faulted in most of it again).
       expect(perRound[0]).toBeGreaterThan((0.8 * stored) / 4096);
       expect(Math.max(...perRound.slice(1))).toBeLessThan(perRound[0]! / 10);
     } finally {
