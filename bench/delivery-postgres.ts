@@ -14,8 +14,8 @@ import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DEFAULT_GZIP_LEVEL, deliverSnapshot, formatBytes, parseSize } from '../delivery/index.js';
 import { createPostgresTableSource } from '../delivery/sources/postgres-tables.js';
 import { createS3AttachmentSource } from '../delivery/sources/s3-attachments.js';
-import { EMULATOR_REGION, VENDOR_ACCOUNT_ID, accountAdminClients, createCustomerDestination } from '../test/emulator/accounts.js';
-import { EMULATOR_ROOT_CREDENTIALS, startEmulator } from '../test/emulator/emulator.js';
+import { EMULATOR_REGION, VENDOR_ACCOUNT_ID, accountAdminClients, createCustomerDestination } from '../emulator/accounts.js';
+import { EMULATOR_ROOT_CREDENTIALS, startEmulator } from '../emulator/emulator.js';
 import { startPostgres, type PostgresServer } from '../test/postgres/postgres-server.js';
 
 const SCHEMA = 'tenant_bench';

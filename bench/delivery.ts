@@ -25,7 +25,7 @@ import { promisify } from 'node:util';
 import { createS3Client } from '../aws/clients.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, formatBytes, parseSize } from '../delivery/index.js';
 import { roleArn } from '../policy/index.js';
-import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, pythonExecutable, startEmulator, type Emulator } from '../test/emulator/emulator.js';
+import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, pythonExecutable, startEmulator, type Emulator } from '../emulator/emulator.js';
 
 const run = promisify(execFile);
 const HERE = fileURLToPath(new URL('.', import.meta.url));

@@ -10,8 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FLEET_CONCURRENCY, verifyFleet } from '../verifier/fleet.js';
 import type { Destination, VerificationReport } from '../verifier/types.js';
-import { VENDOR_ACCOUNT_ID, createCustomerDestination, createVendorIdentity } from '../test/emulator/accounts.js';
-import { startEmulator } from '../test/emulator/emulator.js';
+import { VENDOR_ACCOUNT_ID, createCustomerDestination, createVendorIdentity } from '../emulator/accounts.js';
+import { startEmulator } from '../emulator/emulator.js';
 
 /** The fleet size for the benchmark. */
 export const DEFAULT_BENCH_COUNT = 100;

@@ -13,7 +13,7 @@ import {
   validateTenant,
   validateTrustedAccountId,
 } from '../../policy/index.js';
-import { EMULATOR_REGION } from '../../test/emulator/accounts.js';
+import { EMULATOR_REGION } from '../../emulator/accounts.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, commandOutcome } from '../exit-codes.js';
 import { pickOptions } from '../options.js';
 import { reportError } from '../report-error.js';

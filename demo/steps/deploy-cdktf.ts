@@ -9,7 +9,7 @@ import { assertNoProblems, parseRoleArn, validateExternalId, validateRegion, val
 import { ENDPOINT_ENV } from '../../stacks/cdktf/config.js';
 import { OUTPUT, STACK_NAME } from '../../stacks/cdktf/destination-stack.js';
 import { VARIABLE } from '../../stacks/cdktf/variables.js';
-import { providerMirror, terraformProblem } from '../../test/setup/tools.js';
+import { providerMirror, terraformProblem } from '../../stacks/cdktf/terraform-tool.js';
 import type { DeployedDestination } from './deployed-destination.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

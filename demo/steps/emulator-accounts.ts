@@ -1,6 +1,6 @@
 import { IonDestError } from '../../errors/index.js';
-import { CUSTOMER_ACCOUNT_ID, VENDOR_ACCOUNT_ID, createAccountIdentity, createVendorIdentity, type AccountIdentity } from '../../test/emulator/accounts.js';
-import { pythonExecutable, startEmulator, type Emulator } from '../../test/emulator/emulator.js';
+import { CUSTOMER_ACCOUNT_ID, VENDOR_ACCOUNT_ID, createAccountIdentity, createVendorIdentity, type AccountIdentity } from '../../emulator/accounts.js';
+import { pythonExecutable, startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { customerDemoPolicy } from '../permissions.js';
 
 /** The customer's administrator in the emulator: deploys the stack, lists the bucket, runs the audit. */

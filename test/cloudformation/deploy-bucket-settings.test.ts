@@ -28,12 +28,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloudFormationClient, createS3Client } from '../../aws/clients.js';
 import { SECURE_TRANSPORT_CONDITION_KEY, bucketArn, bucketObjectsArn, buildTlsOnlyBucketPolicy, type PolicyDocument } from '../../policy/index.js';
 import { renderCloudFormationTemplate } from '../../stacks/cloudformation/render-yaml.js';
-import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../emulator/emulator.js';
+import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../../emulator/emulator.js';
 
 /**
  * The generated template deployed into the emulator, then every bucket setting read
  * back through S3's own API: what a customer's bucket holds after the one-click stack.
- * moto alone applies almost none of them (test/emulator/README.md, "CloudFormation
+ * moto alone applies almost none of them (emulator/README.md, "CloudFormation
  * bucket properties"); the last block shows that on plain moto.
  */
 const TEMPLATE_BODY = renderCloudFormationTemplate();

@@ -21,7 +21,7 @@ import { createCloudFormationClient, createIamClient, createS3Client } from '../
 import { parseRoleArn, type PolicyDocument } from '../../policy/index.js';
 import { renderCloudFormationTemplate } from '../../stacks/cloudformation/render-yaml.js';
 import { DELIVERY_POLICY_NAME } from '../../stacks/cloudformation/role-resource.js';
-import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../emulator/emulator.js';
+import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { contractDocument } from '../fixtures/contract.js';
 
 /**

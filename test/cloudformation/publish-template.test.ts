@@ -6,7 +6,7 @@ import { publishTemplate, templateKey } from '../../stacks/cloudformation/publis
 import { buildQuickCreateUrl } from '../../stacks/cloudformation/quick-create-url.js';
 import { renderCloudFormationTemplate } from '../../stacks/cloudformation/render-yaml.js';
 import { readPackageVersion } from '../../stacks/cloudformation/package-version.js';
-import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../emulator/emulator.js';
+import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const BUCKET = 'fr-cfn-templates';

@@ -6,8 +6,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
 import { deliverSnapshot, directoryTableSource, type AttachmentSource, type DeliveryProgressEvent } from '../../delivery/index.js';
-import { CUSTOMER_ACCOUNT_ID, assumeRoleAs } from '../emulator/accounts.js';
-import { startEmulator, type Emulator } from '../emulator/emulator.js';
+import { CUSTOMER_ACCOUNT_ID, assumeRoleAs } from '../../emulator/accounts.js';
+import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { EXTERNAL_ID, TENANT, createDeliveryWorld, download, extractWithGnuTar, listFiles, type DeliveryWorld } from './helpers.js';
 import { writeSnapshotFixture, type SnapshotFixture } from './snapshot-fixture.js';
 

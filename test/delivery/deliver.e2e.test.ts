@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverSnapshot, directoryAttachmentSource, directoryTableSource, type DeliveryReport } from '../../delivery/index.js';
-import { startEmulator, type Emulator } from '../emulator/emulator.js';
+import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import {
   EXTERNAL_ID,
   TENANT,

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverSnapshot, directoryAttachmentSource, directoryTableSource, type DeliveryReport } from '../../delivery/index.js';
-import { startEmulator, type Emulator } from '../emulator/emulator.js';
+import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { startFaultProxy, type FaultProxy, type RequestInfo } from '../faults/fault-proxy.js';
 import { EXTERNAL_ID, TENANT, createDeliveryWorld, download, listIncompleteUploads, listKeys, runCli, vendorEnv, type DeliveryWorld } from './helpers.js';
 import { writeSnapshotFixture, type SnapshotFixture } from './snapshot-fixture.js';

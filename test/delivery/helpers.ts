@@ -15,8 +15,8 @@ import {
   createVendorIdentity,
   type AccountIdentity,
   type CustomerDestination,
-} from '../emulator/accounts.js';
-import type { Emulator } from '../emulator/emulator.js';
+} from '../../emulator/accounts.js';
+import type { Emulator } from '../../emulator/emulator.js';
 import type { SnapshotFixture } from './snapshot-fixture.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

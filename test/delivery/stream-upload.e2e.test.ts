@@ -11,7 +11,7 @@ import { crc32 } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
 import { crc32ToBase64, uploadStream, type StreamUploadOptions } from '../../delivery/stream-upload.js';
-import { EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../emulator/emulator.js';
+import { EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../../emulator/emulator.js';
 
 const BUCKET = 'stream-upload';
 const PART = 5 * 2 ** 20;

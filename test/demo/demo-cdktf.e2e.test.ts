@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { plannedSteps } from '../../demo/run-demo.js';
 import type { DemoSummary } from '../../demo/summary.js';
 import { GENERATED_BUCKET_PREFIX, STACK_NAME } from '../../stacks/cdktf/destination-stack.js';
-import { CUSTOMER_ACCOUNT_ID } from '../emulator/accounts.js';
+import { CUSTOMER_ACCOUNT_ID } from '../../emulator/accounts.js';
 import { runCli } from '../helpers/run-cli.js';
 import { expectCompleteRun, expectTemporaryFoldersRemoved, isListening, portOf } from './demo-helpers.js';
 

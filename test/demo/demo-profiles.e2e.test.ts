@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plannedSteps } from '../../demo/run-demo.js';
 import { createDemoIdentities, type DemoIdentities } from '../../demo/steps/emulator-accounts.js';
 import type { DemoSummary } from '../../demo/summary.js';
-import { startEmulator, type Emulator } from '../emulator/emulator.js';
+import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { runCli } from '../helpers/run-cli.js';
 import { expectCompleteRun, expectTemporaryFoldersRemoved } from './demo-helpers.js';
 

@@ -10,7 +10,7 @@ import { createS3Client } from '../../aws/clients.js';
 import { archiveKey } from '../../delivery/index.js';
 import { plannedSteps } from '../../demo/run-demo.js';
 import type { DemoSummary } from '../../demo/summary.js';
-import { CUSTOMER_ACCOUNT_ID } from '../emulator/accounts.js';
+import { CUSTOMER_ACCOUNT_ID } from '../../emulator/accounts.js';
 import { runCli } from '../helpers/run-cli.js';
 import { expectCompleteRun, expectTemporaryFoldersRemoved, isListening, portOf } from './demo-helpers.js';
 

@@ -15,8 +15,8 @@ import {
   createAccountIdentity,
   createCustomerDestination,
   vendorAssumeRolePolicy,
-} from '../emulator/accounts.js';
-import { startEmulator, type Emulator } from '../emulator/emulator.js';
+} from '../../emulator/accounts.js';
+import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { startPostgres, type PostgresServer } from '../postgres/postgres-server.js';
 
 /**

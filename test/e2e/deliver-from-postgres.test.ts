@@ -11,8 +11,8 @@ import { archiveKey, deliverSnapshot, type ProgressListener } from '../../delive
 import { createPostgresTableSource } from '../../delivery/sources/postgres-tables.js';
 import { createS3AttachmentSource } from '../../delivery/sources/s3-attachments.js';
 import { IonDestError } from '../../errors/index.js';
-import { EMULATOR_REGION, VENDOR_ACCOUNT_ID, assumeRoleAs, createCustomerDestination, type AccountIdentity, type CustomerDestination } from '../emulator/accounts.js';
-import { startEmulator, type Emulator } from '../emulator/emulator.js';
+import { EMULATOR_REGION, VENDOR_ACCOUNT_ID, assumeRoleAs, createCustomerDestination, type AccountIdentity, type CustomerDestination } from '../../emulator/accounts.js';
+import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { startPostgres, type PostgresServer } from '../postgres/postgres-server.js';
 import { ATTACHMENTS_BUCKET, createAttachmentsBucket } from './snapshot-sources-world.js';
 

@@ -13,8 +13,8 @@ import {
   createAccountIdentity,
   createCustomerDestination,
   type AccountIdentity,
-} from '../emulator/accounts.js';
-import { startEmulator, type Emulator } from '../emulator/emulator.js';
+} from '../../emulator/accounts.js';
+import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { POLICY_VERSION, bucketObjectsArn } from '../../policy/index.js';
 import { ATTACHMENTS_BUCKET, createAttachmentsBucket } from './snapshot-sources-world.js';
 

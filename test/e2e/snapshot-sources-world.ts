@@ -7,8 +7,8 @@ import {
   roleArn,
   type PolicyDocument,
 } from '../../policy/index.js';
-import { VENDOR_ACCOUNT_ID, accountAdminClients, createAccountIdentity, type AccountIdentity } from '../emulator/accounts.js';
-import type { Emulator } from '../emulator/emulator.js';
+import { VENDOR_ACCOUNT_ID, accountAdminClients, createAccountIdentity, type AccountIdentity } from '../../emulator/accounts.js';
+import type { Emulator } from '../../emulator/emulator.js';
 
 /** First Resonance's own bucket of attachments, in its own account, in tests. */
 export const ATTACHMENTS_BUCKET = 'fr-ion-attachments';

@@ -30,8 +30,8 @@ import {
   vendorAssumeRolePolicy,
   type AccountIdentity,
   type CustomerDestination,
-} from './accounts.js';
-import { MAX_SESSION_SECONDS_ENV, startEmulator, type Emulator } from './emulator.js';
+} from '../../emulator/accounts.js';
+import { MAX_SESSION_SECONDS_ENV, startEmulator, type Emulator } from '../../emulator/emulator.js';
 
 /**
  * Each fidelity patch, proved with real requests against a real server: the AWS

@@ -11,8 +11,8 @@ import {
   createCustomerDestination,
   createVendorIdentity,
   type AccountIdentity,
-} from './accounts.js';
-import { startEmulator, type Emulator } from './emulator.js';
+} from '../../emulator/accounts.js';
+import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 
 /**
  * The fidelity patch fidelity/s3_kms_key_access.py: writing (reading) an SSE-KMS

@@ -17,7 +17,7 @@ import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
 import { crc32ToBase64 } from '../../delivery/stream-upload.js';
-import { EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from './emulator.js';
+import { EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../../emulator/emulator.js';
 
 /**
  * The speed layer (speed.py) changes how much work moto does, never what it answers:

@@ -23,7 +23,7 @@ import { KMS_ACTIONS, KMS_STATEMENT_SID, bucketArn, bucketObjectsArn, buildTlsOn
 import { ABORT_INCOMPLETE_MULTIPART_DAYS, ABORT_MULTIPART_RULE_ID } from '../../stacks/cloudformation/bucket-resources.js';
 import { DELIVERY_POLICY_NAME } from '../../stacks/cloudformation/role-resource.js';
 import { GENERATED_BUCKET_PREFIX, GENERATED_ROLE_PREFIX, STACK_NAME } from '../../stacks/cdktf/destination-stack.js';
-import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../emulator/emulator.js';
+import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { contractDocument } from '../fixtures/contract.js';
 import {
   REPO_ROOT,

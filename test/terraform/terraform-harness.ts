@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TERRAFORM_TEMPLATE_PATH } from '../../stacks/cdktf/write.js';
-import { EMULATOR_ROOT_CREDENTIALS } from '../emulator/emulator.js';
+import { EMULATOR_ROOT_CREDENTIALS } from '../../emulator/emulator.js';
 
 /** The repository root, from this file's location. */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BUCKET_ACTIONS, KMS_ACTIONS, POLICY_VERSION, accountRootArn, bucketArn, permissionPolicy, roleArn, trustPolicy } from '../../policy/index.js';
-import { vendorAssumeRolePolicy } from '../emulator/accounts.js';
+import { vendorAssumeRolePolicy } from '../../emulator/accounts.js';
 import { simulateAssumeRole, simulateRoleAction } from '../verifier/iam-oracle.js';
 
 const VENDOR = '111122223333';

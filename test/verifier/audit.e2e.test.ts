@@ -22,8 +22,8 @@ import {
   createCustomerDestination,
   vendorAssumeRolePolicy,
   type AccountIdentity,
-} from '../emulator/accounts.js';
-import { startEmulator, type Emulator } from '../emulator/emulator.js';
+} from '../../emulator/accounts.js';
+import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { ABORT_INCOMPLETE_MULTIPART_DAYS } from '../../stacks/cloudformation/bucket-resources.js';
 import { EXTERNAL_ID, clientsFor, createCustomerAdmin, createKmsKey } from './fixtures.js';
 import { simulateAssumeRole, simulateRoleAction } from './iam-oracle.js';

@@ -1,8 +1,8 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createIamClient, createS3Client } from '../../aws/clients.js';
 import { POLICY_VERSION, validateAccountId, assertNoProblems, type PolicyDocument } from '../../policy/index.js';
-import { EMULATOR_REGION, MOTO_ACCOUNT_HEADER, createAccountIdentity, type AccountIdentity } from '../emulator/accounts.js';
-import type { Emulator } from '../emulator/emulator.js';
+import { EMULATOR_REGION, MOTO_ACCOUNT_HEADER, createAccountIdentity, type AccountIdentity } from '../../emulator/accounts.js';
+import type { Emulator } from '../../emulator/emulator.js';
 
 /** The tenant prefix every scenario verifies. */
 export const TENANT = 'acme';

@@ -18,8 +18,8 @@ import {
   type AccountIdentity,
   type CustomerDestination,
   type CustomerDestinationOptions,
-} from '../emulator/accounts.js';
-import { startEmulator, type Emulator } from '../emulator/emulator.js';
+} from '../../emulator/accounts.js';
+import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { EXTERNAL_ID, TENANT, clientsFor, createCustomerAdmin, createKmsKey } from './fixtures.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

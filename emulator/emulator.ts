@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../helpers/free-port.js';
+import { freePort } from './free-port.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LAUNCHER = join(HERE, 'moto_launcher.py');

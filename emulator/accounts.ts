@@ -19,8 +19,8 @@ import {
 } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { createIamClient, createS3Client, createStsClient } from '../../aws/clients.js';
-import { ABORT_INCOMPLETE_MULTIPART_DAYS } from '../../stacks/cloudformation/bucket-resources.js';
+import { createIamClient, createS3Client, createStsClient } from '../aws/clients.js';
+import { ABORT_INCOMPLETE_MULTIPART_DAYS } from '../stacks/cloudformation/bucket-resources.js';
 import {
   ASSUME_ROLE_ACTION,
   POLICY_VERSION,
@@ -41,7 +41,7 @@ import {
   validateTrustedAccountId,
   type Partition,
   type PolicyDocument,
-} from '../../policy/index.js';
+} from '../policy/index.js';
 import { EMULATOR_ROOT_CREDENTIALS, type Emulator } from './emulator.js';
 
 /**
