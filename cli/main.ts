@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type yargsType from 'yargs';
 import { IonDestError } from '../errors/index.js';
+import { readPackageVersion } from '../stacks/cloudformation/package-version.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK, commandOutcome } from './exit-codes.js';
 import { reportError } from './report-error.js';
@@ -29,7 +30,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .recommendCommands()
     .help()
     .alias('h', 'help')
-    .version()
+    // Named here: yargs looks for a package.json near the entry script or the working directory,
+    // which is not ion-dest's own once installed.
+    .version(readPackageVersion())
     .wrap(Math.min(120, process.stdout.columns || 120))
     .exitProcess(false)
     .fail((message, error) => {

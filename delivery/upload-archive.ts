@@ -2,6 +2,7 @@ import { AbortMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCom
 import { IonDestError, isIonDestError } from '../errors/index.js';
 import { toIonDestError } from './aws-errors.js';
 import { crc32ToBase64, uploadStream, type StreamUploadResult } from './stream-upload.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE } from './upload-defaults.js';
 
 /**
  * S3 allows at most 10,000 parts per multipart upload.
@@ -12,15 +13,8 @@ export const MAX_PARTS = 10_000;
 export const MIN_PART_SIZE = 5 * 2 ** 20;
 /** S3's largest part. */
 export const MAX_PART_SIZE = 5 * 2 ** 30;
-/**
- * Default part size. An upload holds each part in memory while it is in flight, plus the
- * one being filled, so memory grows with part size × (concurrency + 1); 8 MiB parts keep
- * two concurrent archive uploads near 100 MiB, and S3 throughput per request hardly grows
- * beyond that size.
- */
-export const DEFAULT_PART_SIZE = 8 * 2 ** 20;
-/** Parts uploaded at once. */
-export const DEFAULT_CONCURRENCY = 4;
+// In a module of their own, so that `deliver --help` shows them without loading the AWS SDK.
+export { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE } from './upload-defaults.js';
 /**
  * Every object carries a CRC32 checksum that S3 verifies on arrival. Multipart uploads
  * ask for the FULL_OBJECT type, so the stored value is the CRC32 of the whole archive,

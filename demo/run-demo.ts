@@ -12,7 +12,6 @@ import { toIonDestError } from '../aws/aws-errors.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { writeSampleSnapshot } from './sample-snapshot.js';
 import { DemoStepError, StepRunner, type StepId } from './step-runner.js';
-import { checkCdktfTools, deployCdktfStack } from './steps/deploy-cdktf.js';
 import { deployCloudFormationStack } from './steps/deploy-cloudformation.js';
 import type { DeployedDestination } from './steps/deployed-destination.js';
 import { createDemoIdentities, startDemoEmulator } from './steps/emulator-accounts.js';
@@ -129,6 +128,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     const mirror =
       options.method === 'cdktf'
         ? await steps.run('check-tools', 'Check the tools cdktf deploy needs offline', async (step) => {
+            // The cdktf path alone loads cdktf and the AWS provider bindings (large, slow to load).
+            const { checkCdktfTools } = await import('./steps/deploy-cdktf.js');
             const found = checkCdktfTools();
             step.print(`${found.terraformVersion}; hashicorp/aws 5.100.0 in the provider mirror (ION_DEST_PROVIDER_MIRROR)`);
             return found.mirror;
@@ -199,7 +200,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
               timeoutMs: target.kind === 'emulator' ? EMULATOR_STACK_TIMEOUT_MS : AWS_STACK_TIMEOUT_MS,
               onEvent: (line) => step.print(line),
             })
-          : await deployCdktfStack({
+          : await (await import('./steps/deploy-cdktf.js')).deployCdktfStack({
               ...common,
               workDir: await cdktfWorkDir(target, workDir, (line) => step.print(line)),
               mirror: mirror as string,

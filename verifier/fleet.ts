@@ -7,9 +7,10 @@ import { countStatuses } from './report.js';
 import type { Destination, VerificationReport, VerifyOptions } from './types.js';
 import { findDestinationProblems, type FieldNames } from './validate-options.js';
 import { verifyDestination } from './verify-destination.js';
+import { DEFAULT_FLEET_CONCURRENCY } from './fleet-defaults.js';
 
-/** Destinations verified at once unless `--concurrency` says otherwise. */
-export const DEFAULT_FLEET_CONCURRENCY = 8;
+// In a module of its own, so that `verify --help` shows it without loading the AWS SDK.
+export { DEFAULT_FLEET_CONCURRENCY } from './fleet-defaults.js';
 
 /** Column names a fleet file may use, normalised (lower case, no `-`, `_` or spaces). */
 const COLUMNS: Record<string, keyof Destination> = {

@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { assertNoProblems } from '../../policy/index.js';
-import { auditDestination, type AuditOptions } from '../../verifier/audit-destination.js';
-import { renderChecklist, renderJson } from '../../verifier/report.js';
+import type { AuditOptions } from '../../verifier/audit-destination.js';
 import { EXIT_FAILED, commandOutcome } from '../exit-codes.js';
 import { pickOptions } from '../options.js';
 
@@ -40,6 +39,9 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       ...(args['endpoint-url'] !== undefined ? { endpointUrl: args['endpoint-url'] } : {}),
       ...(args.profile !== undefined ? { profile: args.profile } : {}),
     };
+    // Loaded here, not at the top: `--help` and the other commands need none of it (nor the AWS SDK it loads).
+    const { auditDestination } = await import('../../verifier/audit-destination.js');
+    const { renderChecklist, renderJson } = await import('../../verifier/report.js');
     const report = await auditDestination(options);
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const heading = `Auditing role ${report.destination.roleArn ?? options.roleName} and bucket ${options.bucket} for account ${options.trustedAccountId}`;

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { cleanupUploads, parseDuration } from '../../delivery/index.js';
 import { pickOptions } from '../options.js';
 
 interface CleanupArgs {
@@ -33,6 +32,9 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
       .option('expected-bucket-owner', { type: 'string', describe: "Account that must own the bucket (default: the role ARN's account)" })
       .example('$0 cleanup --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme', '') as never,
   handler: async (args) => {
+    // Loaded here, not at the top: `--help` and the other commands need none of it (nor the AWS SDK it loads).
+    const { parseDuration } = await import('../../delivery/parse-size.js');
+    const { cleanupUploads } = await import('../../delivery/cleanup-uploads.js');
     const olderThanMs = parseDuration(args['older-than'], '--older-than');
     const report = await cleanupUploads({
       roleArn: args['role-arn'],

@@ -1,19 +1,11 @@
 import type { CommandModule } from 'yargs';
-import {
-  deliverSnapshot,
-  formatDeliveryReport,
-  validateDeliveryOptions,
-  parseSize,
-  DEFAULT_CONCURRENCY,
-  DEFAULT_GZIP_LEVEL,
-  DEFAULT_PART_SIZE,
-  formatBytes,
-} from '../../delivery/index.js';
+import { DEFAULT_GZIP_LEVEL } from '../../delivery/compress-table.js';
+import { formatBytes } from '../../delivery/parse-size.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE } from '../../delivery/upload-defaults.js';
 import { IonDestError, isIonDestError, type InputProblem } from '../../errors/index.js';
 import { assertNoProblems } from '../../policy/index.js';
-import { createProgressDisplay } from '../deliver-progress.js';
 import { pickOptions } from '../options.js';
-import { SNAPSHOT_SOURCE_OPTIONS, createSnapshotSources } from '../snapshot-sources.js';
+import { SNAPSHOT_SOURCE_OPTIONS } from '../snapshot-source-options.js';
 
 interface DeliverArgs {
   'role-arn': string;
@@ -76,6 +68,11 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
         'Tables from PostgreSQL (DATABASE_URL or PG* variables) and attachments from S3',
       ) as never,
   handler: async (args) => {
+    // Loaded here, not at the top: `--help` and the other commands need none of it (nor the AWS SDK,
+    // the PostgreSQL driver and the worker pool it loads).
+    const { deliverSnapshot, formatDeliveryReport, validateDeliveryOptions, parseSize } = await import('../../delivery/index.js');
+    const { createSnapshotSources } = await import('../snapshot-sources.js');
+    const { createProgressDisplay } = await import('../deliver-progress.js');
     // Every input problem at once, destination and sources alike, before anything starts.
     const problems: InputProblem[] = [];
     const collect = <T>(check: () => T): T | undefined => {

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandModule } from 'yargs';
-import { CleanupStack } from '../../demo/cleanup-stack.js';
-import { runDemo, type DemoOptions, type DemoTarget } from '../../demo/run-demo.js';
-import { renderSummary, type DemoSummary } from '../../demo/summary.js';
+import type { DemoOptions, DemoTarget } from '../../demo/run-demo.js';
+import type { DemoSummary } from '../../demo/summary.js';
 import { IonDestError } from '../../errors/index.js';
 import {
   assertNoProblems,
@@ -13,7 +12,6 @@ import {
   validateTenant,
   validateTrustedAccountId,
 } from '../../policy/index.js';
-import { EMULATOR_REGION } from '../../emulator/accounts.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, commandOutcome } from '../exit-codes.js';
 import { pickOptions } from '../options.js';
 import { reportError } from '../report-error.js';
@@ -43,7 +41,7 @@ function compactTimestamp(date: Date): string {
 }
 
 /** Check every flag before anything starts; bad or conflicting flags exit 2 with field, value and rule. */
-function demoOptionsFrom(args: DemoArgs, now: Date): Omit<DemoOptions, 'waitForStop' | 'write' | 'progressBars' | 'cleanup'> {
+function demoOptionsFrom(args: DemoArgs, now: Date, emulatorRegion: string): Omit<DemoOptions, 'waitForStop' | 'write' | 'progressBars' | 'cleanup'> {
   const vendorProfile = args['vendor-profile'];
   const customerProfile = args['customer-profile'];
   const real = vendorProfile !== undefined || customerProfile !== undefined;
@@ -72,7 +70,7 @@ function demoOptionsFrom(args: DemoArgs, now: Date): Omit<DemoOptions, 'waitForS
         region: args.region as string,
         ...(args['trusted-account'] ? { trustedAccountId: args['trusted-account'] } : {}),
       }
-    : { kind: 'emulator', region: args.region ?? EMULATOR_REGION };
+    : { kind: 'emulator', region: args.region ?? emulatorRegion };
   return {
     target,
     method: args.method,
@@ -108,7 +106,12 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       .example('$0 demo --method cdktf', "Deploy the customer's stack with cdktf deploy instead")
       .example('$0 demo --vendor-profile fr-delivery --customer-profile acme-admin --region eu-west-1', 'Against real AWS') as never,
   handler: async (args) => {
-    const options = demoOptionsFrom(args, new Date());
+    // Loaded here, not at the top: `--help` and the other commands need none of it (nor the AWS SDK it loads).
+    const { EMULATOR_REGION } = await import('../../emulator/accounts.js');
+    const { CleanupStack } = await import('../../demo/cleanup-stack.js');
+    const { runDemo } = await import('../../demo/run-demo.js');
+    const { renderSummary } = await import('../../demo/summary.js');
+    const options = demoOptionsFrom(args, new Date(), EMULATOR_REGION);
     const out = (text: string) => (args.json ? process.stderr : process.stdout).write(text);
     const cleanup = new CleanupStack();
     let requestStop: () => void = () => {};

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { publishTemplate } from '../../stacks/cloudformation/publish-template.js';
 import { pickOptions } from '../options.js';
 
 interface PublishTemplateArgs {
@@ -30,6 +29,8 @@ export const publishTemplateCommand: CommandModule<object, PublishTemplateArgs> 
       })
       .example('$0 publish-template --bucket fr-cfn-templates --prefix customer-setup', '') as never,
   handler: async (args) => {
+    // Loaded here, not at the top: `--help` and the other commands need none of it (nor the AWS SDK it loads).
+    const { publishTemplate } = await import('../../stacks/cloudformation/publish-template.js');
     const published = await publishTemplate({
       bucket: args.bucket,
       ...(args.prefix !== undefined ? { prefix: args.prefix } : {}),

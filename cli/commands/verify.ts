@@ -1,10 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { assertNoProblems } from '../../policy/index.js';
-import { renderChecklist, renderJson } from '../../verifier/report.js';
-import { DEFAULT_FLEET_CONCURRENCY, readFleetFile, renderFleetSummary, verifyFleet } from '../../verifier/fleet.js';
+import { DEFAULT_FLEET_CONCURRENCY } from '../../verifier/fleet-defaults.js';
 import type { VerificationReport, VerifyOptions } from '../../verifier/types.js';
-import { validateVerifyOptions } from '../../verifier/validate-options.js';
-import { verifyDestination } from '../../verifier/verify-destination.js';
 import { EXIT_FAILED, commandOutcome } from '../exit-codes.js';
 import { pickOptions } from '../options.js';
 
@@ -44,7 +41,13 @@ function requireFlags(args: VerifyArgs): void {
   );
 }
 
+// The verifier is loaded in the handlers, not at the top: `--help` and the other commands need
+// none of it (nor the AWS SDK it loads).
+
 async function verifyOne(args: VerifyArgs): Promise<void> {
+  const { validateVerifyOptions } = await import('../../verifier/validate-options.js');
+  const { verifyDestination } = await import('../../verifier/verify-destination.js');
+  const { renderChecklist, renderJson } = await import('../../verifier/report.js');
   requireFlags(args);
   const options: VerifyOptions = {
     roleArn: args['role-arn'] as string,
@@ -65,6 +68,8 @@ async function verifyOne(args: VerifyArgs): Promise<void> {
 }
 
 async function verifyMany(args: VerifyArgs): Promise<void> {
+  const { validateVerifyOptions } = await import('../../verifier/validate-options.js');
+  const { readFleetFile, renderFleetSummary, verifyFleet } = await import('../../verifier/fleet.js');
   const given = DESTINATION_FLAGS.filter((flag) => args[flag] !== undefined);
   assertNoProblems([
     ...given.map((flag) => ({ field: `--${flag}`, value: String(args[flag]), rule: `--${flag} belongs in the fleet file, not beside --fleet` })),

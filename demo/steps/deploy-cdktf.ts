@@ -12,7 +12,6 @@ import { VARIABLE } from '../../stacks/cdktf/variables.js';
 import { providerMirror, terraformProblem } from '../../stacks/cdktf/terraform-tool.js';
 import type { DeployedDestination } from './deployed-destination.js';
 
-const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
 /** Keep this much of a failed `cdktf deploy`'s output in the error: its last lines say why. */
 const FAILURE_OUTPUT_CHARS = 3000;
@@ -74,10 +73,8 @@ export async function deployCdktfStack(options: DeployCdktfOptions): Promise<Dep
     validateExternalId(options.externalId, 'external ID'),
   ]);
   const dir = options.workDir;
-  const tsxCli = require.resolve('tsx/cli');
-  const cdktfManifest = require.resolve('cdktf-cli/package.json');
-  const cdktfCli = join(dirname(cdktfManifest), (JSON.parse(readFileSync(cdktfManifest, 'utf8')) as { bin: Record<string, string> }).bin.cdktf!);
-  const app = [process.execPath, tsxCli, join(REPO_ROOT, 'stacks', 'cdktf', 'main.ts')].map((part) => JSON.stringify(part)).join(' ');
+  const cdktfCli = cdktfCliPath();
+  const app = cdktfAppCommand().map((part) => JSON.stringify(part)).join(' ');
   writeFileSync(
     join(dir, 'cdktf.json'),
     JSON.stringify({ language: 'typescript', app, sendCrashReports: 'false', terraformProviders: [], terraformModules: [], context: {} }, null, 2),
@@ -126,6 +123,28 @@ export async function deployCdktfStack(options: DeployCdktfOptions): Promise<Dep
     });
   }
   return { method: 'cdktf', stackName: STACK_NAME, roleArn: roleArn!, roleName: role.roleName, accountId: role.accountId, bucket, bucketRegion };
+}
+
+/**
+ * The command that runs the cdktf app (cdktf.json's `app`): the compiled `stacks/cdktf/main.js`
+ * beside this module in an installed package, or the TypeScript source through tsx (a
+ * development dependency) when this module itself runs from the sources in a clone.
+ */
+export function cdktfAppCommand(): string[] {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const main = fileURLToPath(new URL(`../../stacks/cdktf/main.${fromSources ? 'ts' : 'js'}`, import.meta.url));
+  return fromSources ? [process.execPath, require.resolve('tsx/cli'), main] : [process.execPath, main];
+}
+
+/** The `cdktf` program of the cdktf-cli package, or DEPLOY_TOOL_MISSING when it is not installed. */
+function cdktfCliPath(): string {
+  let manifest: string;
+  try {
+    manifest = require.resolve('cdktf-cli/package.json');
+  } catch {
+    throw new IonDestError('DEPLOY_TOOL_MISSING', '--method cdktf needs the cdktf CLI: install it beside ion-dest (npm install cdktf-cli@0.21.0).', { source: 'user' });
+  }
+  return join(dirname(manifest), (JSON.parse(readFileSync(manifest, 'utf8')) as { bin: Record<string, string> }).bin.cdktf!);
 }
 
 function runCdktf(

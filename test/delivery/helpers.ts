@@ -18,6 +18,7 @@ import {
 } from '../../emulator/accounts.js';
 import type { Emulator } from '../../emulator/emulator.js';
 import type { SnapshotFixture } from './snapshot-fixture.js';
+import { CLI_FROM_SOURCE } from '../helpers/run-cli.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const EXTERNAL_ID = 'ion-acme-7f3a9c';
@@ -132,7 +133,7 @@ export function runCli(
   onSpawn?: (child: ChildProcess) => void,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'ion-dest.mjs'), ...args], {
+    const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env, AWS_CONFIG_FILE: devNull, AWS_SHARED_CREDENTIALS_FILE: devNull },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,8 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
@@ -11,19 +10,18 @@ import { archiveKey } from '../../delivery/index.js';
 import { plannedSteps } from '../../demo/run-demo.js';
 import type { DemoSummary } from '../../demo/summary.js';
 import { CUSTOMER_ACCOUNT_ID } from '../../emulator/accounts.js';
-import { runCli } from '../helpers/run-cli.js';
+import { CLI_FROM_SOURCE, runCli } from '../helpers/run-cli.js';
 import { expectCompleteRun, expectTemporaryFoldersRemoved, isListening, portOf } from './demo-helpers.js';
 
 /**
  * `ion-dest demo` run as a user runs it: the real program in a child process, which
  * starts its own emulator. Each test checks that the emulator is gone afterwards.
  */
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'ion-dest.mjs');
 const EMULATOR_STEPS = plannedSteps({ target: { kind: 'emulator', region: 'us-east-1' }, method: 'cloudformation', keepRunning: false });
 
 /** A running `ion-dest` whose output can be awaited line by line. */
 function startCli(args: readonly string[]): { child: ChildProcessWithoutNullStreams; output: () => string; waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray> } {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -2,8 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
@@ -15,8 +14,8 @@ import { EMULATOR_REGION, VENDOR_ACCOUNT_ID, assumeRoleAs, createCustomerDestina
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { startPostgres, type PostgresServer } from '../postgres/postgres-server.js';
 import { ATTACHMENTS_BUCKET, createAttachmentsBucket } from './snapshot-sources-world.js';
+import { CLI_FROM_SOURCE } from '../helpers/run-cli.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TENANT = 'tenant_acme';
 const EXTERNAL_ID = 'ion-acme-7f3a9c';
 const ATTACHMENTS_PREFIX = `tenants/${TENANT}/`;
@@ -220,7 +219,7 @@ describe('delivery from a PostgreSQL schema and an attachments bucket', () => {
 
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin', 'ion-dest.mjs'), ...args], { cwd: work, env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { cwd: work, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -2,7 +2,11 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'ion-dest.mjs');
+/** The program from the sources (tsx); the compiled bin is tested from the packed tarball (test/package/). */
+const ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'cli-from-source.ts');
+
+/** Node's arguments that start `ion-dest` from the sources: `spawn(process.execPath, [...CLI_FROM_SOURCE, ...args])`. */
+export const CLI_FROM_SOURCE: readonly string[] = ['--import', 'tsx', ENTRY];
 
 export interface CliResult {
   code: number;
@@ -10,13 +14,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the real `ion-dest` program in a child process, as a user would. */
+/** Run the real `ion-dest` program (from its sources) in a child process, as a user would. */
 export function runCli(
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; /** Working directory (default: this process's). */ cwd?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], {
       env: { ...process.env, ...options.env },
       ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],

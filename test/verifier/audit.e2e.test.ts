@@ -27,6 +27,7 @@ import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { ABORT_INCOMPLETE_MULTIPART_DAYS } from '../../stacks/cloudformation/bucket-resources.js';
 import { EXTERNAL_ID, clientsFor, createCustomerAdmin, createKmsKey } from './fixtures.js';
 import { simulateAssumeRole, simulateRoleAction } from './iam-oracle.js';
+import { CLI_FROM_SOURCE } from '../helpers/run-cli.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -215,7 +216,7 @@ describe('audit against the emulator (customer credentials, IAM enforced)', () =
     delete env.AWS_SESSION_TOKEN;
     const args = ['audit', '--role-name', 'audit-principal', '--bucket', 'audit-principal', '--trusted-account', VENDOR_ACCOUNT_ID, '--external-id', EXTERNAL_ID, '--endpoint-url', emulator.url, '--json'];
     const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'ion-dest.mjs'), ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c) => (stdout += c));

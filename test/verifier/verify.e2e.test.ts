@@ -21,9 +21,9 @@ import {
 } from '../../emulator/accounts.js';
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { EXTERNAL_ID, TENANT, clientsFor, createCustomerAdmin, createKmsKey } from './fixtures.js';
+import { CLI_FROM_SOURCE } from '../helpers/run-cli.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = join(ROOT, 'bin', 'ion-dest.mjs');
 
 /** The contract's permission policy without some actions: a drifted deployment. */
 function permissionsWithout(bucket: string, ...actions: string[]) {
@@ -342,7 +342,7 @@ function runCli(args: string[], credentials?: AccountIdentity['credentials']): P
     env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
