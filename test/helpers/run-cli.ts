@@ -1,12 +1,18 @@
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** The program from the sources (tsx); the compiled bin is tested from the packed tarball (test/package/). */
 const ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'cli-from-source.ts');
 
 /** Node's arguments that start `ion-dest` from the sources: `spawn(process.execPath, [...CLI_FROM_SOURCE, ...args])`. */
-export const CLI_FROM_SOURCE: readonly string[] = ['--import', 'tsx', ENTRY];
+export const CLI_FROM_SOURCE: readonly string[] = [
+  '--import',
+  // By location: `--import tsx` would be looked up from the child's working directory.
+  pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href,
+  ENTRY,
+];
 
 export interface CliResult {
   code: number;
