@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -148,6 +148,23 @@ describe('the packed tarball, installed into an empty folder', () => {
     expect(files.filter((f) => !f.startsWith(app) && f !== TRACE_LOADS && !f.endsWith('trace-hooks.mjs'))).toEqual([]);
     expect(files).toContain(join(installed, 'dist', 'emulator', 'emulator.js'));
     expect(result.loaded.filter((m) => /\/node_modules\/cdktf\/|@cdktf\/provider-aws/.test(m))).toEqual([]);
+  });
+
+  it("the demo's cdktf app is the compiled JavaScript of the package, and synthesizes the stack with node alone", async () => {
+    const deployCdktf = pathToFileURL(join(installed, 'dist', 'demo', 'steps', 'deploy-cdktf.js')).href;
+    const asked = await run(process.execPath, ['-e', `import(${JSON.stringify(deployCdktf)}).then((m) => console.log(JSON.stringify(m.cdktfAppCommand())))`], { cwd: app });
+    expect(asked.code, asked.stderr).toBe(0);
+    const command = JSON.parse(asked.stdout) as string[];
+    expect(command).toEqual([process.execPath, join(installed, 'dist', 'stacks', 'cdktf', 'main.js')]);
+    const outdir = join(work, 'cdktf.out');
+    const synth = await run(command[0]!, command.slice(1), {
+      cwd: app,
+      env: { CDKTF_OUTDIR: outdir, ION_DEST_TRUSTED_ACCOUNT_ID: '111122223333', ION_DEST_EXTERNAL_ID: 'ion-acme-7f3a9c' },
+    });
+    expect(synth.code, synth.stdout + synth.stderr).toBe(0);
+    const stacks = readdirSync(join(outdir, 'stacks'));
+    expect(stacks).toHaveLength(1);
+    expect(existsSync(join(outdir, 'stacks', stacks[0]!, 'cdk.tf.json'))).toBe(true);
   });
 
   it('the library imports, type-checks and runs in a TypeScript consumer; only its entry point is reachable', async () => {
