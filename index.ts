@@ -15,4 +15,6 @@ export {
 export type { AttachmentSource, CleanupReport, CleanupUploadsOptions, DeliveryReport, DeliverSnapshotOptions, TableSource } from './delivery/index.js';
 export { permissionPolicy, trustPolicy } from './policy/index.js';
 export type { PolicyDocument } from './policy/index.js';
+export { newExternalId } from './policy/index.js';
+export type { IssuedExternalId, NewExternalIdOptions } from './policy/index.js';
 export { IonDestError, TROUBLESHOOTING, type ErrorCode } from './errors/index.js';
