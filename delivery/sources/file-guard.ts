@@ -55,11 +55,13 @@ export async function openListedFile(path: string, listed: FileIdentity, what: s
     if (error.code === 'ENOENT') throw changed('it was deleted');
     throw error;
   });
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= handle.close().catch(() => {}));
   try {
     const opened = differences(listed, identityOf(await handle.stat({ bigint: true })));
     if (opened.length > 0) throw changed(opened.join(', '));
   } catch (error) {
-    await handle.close();
+    await close();
     throw error;
   }
   async function* read(): AsyncGenerator<Buffer> {
@@ -73,8 +75,11 @@ export async function openListedFile(path: string, listed: FileIdentity, what: s
       if (bytes !== listed.size && !after.some((d) => d.startsWith('size'))) after.push(`${bytes} bytes read, ${listed.size} listed`);
       if (after.length > 0) throw changed(after.join(', '));
     } finally {
-      await handle.close();
+      await close();
     }
   }
-  return Readable.from(read(), { objectMode: false, highWaterMark: READ_CHUNK });
+  const stream = Readable.from(read(), { objectMode: false, highWaterMark: READ_CHUNK });
+  // A stream destroyed before its first read never starts the generator: close the file then too.
+  stream.once('close', () => void close());
+  return stream;
 }
