@@ -304,6 +304,11 @@ describe('deliver: one consistent snapshot or nothing', () => {
       expect(decodeURIComponent(seen[firstDelete]?.url ?? '')).toContain(`${prefix}manifest_${job}.json`);
       expect(firstPut).toBeGreaterThan(firstDelete);
       expect(seen.filter((r) => r.method === 'DELETE' && !r.url.includes('uploadId'))).toHaveLength(1);
+      // The listing and the removal, like every S3 call, name the bucket's owner.
+      const listing = seen.find((r) => r.method === 'GET' && r.url.includes('list-type=2'));
+      for (const r of [listing, seen[firstDelete]]) {
+        expect(r?.headers['x-amz-expected-bucket-owner'], `${r?.method} ${r?.url}`).toBe(CUSTOMER_ACCOUNT_ID);
+      }
       // No manifest: readers see the job as incomplete; every previous archive is still there.
       expect(await listKeys(reader, BUCKET, prefix)).toEqual([...archives].sort());
       expect(await listIncompleteUploads(reader, BUCKET, prefix)).toEqual([]);
