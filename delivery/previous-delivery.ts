@@ -21,6 +21,7 @@ import { deliveryPrefix, isJobObjectKey, manifestKey } from './object-keys.js';
  *    the previous delivery's objects from their versions. The delivery role needs nothing
  *    beyond the setup guide's s3:ListBucket and s3:DeleteObject for this.
  *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeleteMarker.html (a simple DELETE, without a version ID, adds a delete marker)
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
