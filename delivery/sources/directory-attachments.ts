@@ -26,9 +26,11 @@ export function directoryAttachmentSource(directory: string): AttachmentSource {
     },
     async openAttachment(attachment: AttachmentRef): Promise<Readable> {
       const path = join(root, ...attachment.path.split('/'));
-      const identity = listed.get(attachment.path);
-      if (identity === undefined) throw new Error(`attachment ${attachment.path} was not listed by this source`);
-      return openListedFile(path, identity, `attachment ${JSON.stringify(attachment.path)} (${path})`);
+      const what = `attachment ${JSON.stringify(attachment.path)} (${path})`;
+      // An attachment this source did not list (a caller's own ref) is held to what it is when opened.
+      const identity = listed.get(attachment.path) ?? (await fileIdentity(path).catch(() => undefined));
+      if (identity === undefined) throw new IonDestError('SOURCE_FILE_CHANGED', `The ${what} does not exist.`, { source: 'user' });
+      return openListedFile(path, identity, what);
     },
   };
 }
