@@ -372,6 +372,6 @@ describe('deliver: one consistent snapshot or nothing', () => {
       expect(spools(parent)).not.toContain(killedAgain);
       expect(spools(parent).sort()).toEqual([live, foreign].sort());
       sleeper.kill('SIGKILL');
-    });
+    }, 300_000); // four CLI processes (two killed mid-delivery) on a shared machine
   });
 });
