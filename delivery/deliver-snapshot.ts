@@ -27,7 +27,8 @@ import type { ProgressListener } from './progress.js';
 import type { DeliveredObject, DeliveryReport } from './report.js';
 import type { AttachmentSource, TableRef, TableSnapshot, TableSource } from './sources/types.js';
 import { startDigestThreads } from './part-digests.js';
-import { createSpool } from './spool.js';
+import { findPreviousDelivery, removePreviousManifest, removeSupersededObjects } from './previous-delivery.js';
+import { createSpool, removeDeadSpools } from './spool.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MAX_PART_SIZE, MIN_PART_SIZE, uploadArchive } from './upload-archive.js';
 
 /** The smallest archive limit accepted: room for a header and a little data. */
@@ -111,6 +112,7 @@ function integerIn(field: string, value: number | undefined, min: number, max: n
  * archive(s) and, when asked, the manifest, all under `<tenant>/<job-id>/` in the layout
  * of the setup guide. Tables are compressed (in parallel, into a temporary spool) while the
  * attachments upload; every archive streams from its sources into a multipart upload.
+ * A re-run of a job replaces the previous delivery as a whole (see previous-delivery.ts).
  * The spool is removed and the table snapshot closed whatever happens.
  *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
@@ -158,6 +160,8 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
   });
 
   const snapshot = await openTables(options.tables);
+  // Spools of deliveries killed outright on this machine hold tenants' tables: reclaim them.
+  await removeDeadSpools().catch(() => []);
   const spool = await createSpool();
   // The first failure stops everything else (compression and the other upload).
   const stop = new AbortController();
@@ -183,6 +187,10 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
     assertUniqueNames('attachment', attachmentEntries.map((e) => e.name));
     for (const t of snapshot.tables) assertSafeTableName(t.name, options.tables.description);
     assertUniqueNames('table', snapshot.tables.map((t) => t.name));
+    // The re-run rule (previous-delivery.ts): the previous manifest goes before anything is
+    // uploaded, the previous delivery's other objects only once this one's archives are complete.
+    const previous = await findPreviousDelivery(client, bucket, tenant, jobId);
+    const removed = await removePreviousManifest(client, bucket, tenant, jobId, previous);
     const attachmentsPlan = plan('attachments', attachmentEntries, { tenant, jobId, maxArchiveSize }, emit, warn);
 
     // Tables compress in archive order, in parallel, while the attachments upload.
@@ -241,6 +249,7 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
     const prepared = await preparing.all;
 
     const objects = [...attachmentObjects, ...tableObjects];
+    removed.push(...(await removeSupersededObjects(client, bucket, tenant, jobId, previous, objects.map((o) => o.key))));
     const sourceBytes =
       attachmentEntries.reduce((sum, e) => sum + e.size, 0) + prepared.reduce((sum, t) => sum + t.sourceBytes, 0);
     if (options.manifest) {
@@ -262,6 +271,7 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
       sourceBytes,
       deliveredBytes: objects.reduce((sum, o) => sum + o.size, 0),
       objects,
+      removed,
       sessions,
       warnings,
     };

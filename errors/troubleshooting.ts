@@ -107,7 +107,7 @@ export const TROUBLESHOOTING = {
   },
   WRITE_DENIED: {
     symptom: 'Test write fails (AccessDenied)',
-    cause: 'The role lacks `s3:PutObject` on the objects (`arn:aws:s3:::<bucket>/*`), or a bucket policy denies the write.',
+    cause: 'The role lacks `s3:PutObject` on the objects (`arn:aws:s3:::<bucket>/*`), or a bucket policy denies the write. For `deliver` re-running a job, the call that failed may be the DeleteObject that removes the previous delivery\'s objects (the message names the operation): the role then lacks `s3:DeleteObject`.',
     fix: 'Check the permission policy includes `s3:PutObject` on the bucket resource `arn:aws:s3:::<bucket>/*`.',
   },
   READ_DENIED: {
@@ -262,13 +262,13 @@ export const TROUBLESHOOTING = {
   },
   SOURCE_FILE_CHANGED: {
     symptom: 'deliver: a source file changed while it was being packed',
-    cause: 'A table or attachment file grew, shrank or vanished between planning (its size went into the tar header) and packing.',
-    fix: 'Deliver from a snapshot that does not change while it is delivered, and run the same job again; it overwrites the same keys.',
+    cause: 'A table or attachment file (the message names it) was deleted, replaced, truncated, appended to or rewritten between the listing of the snapshot and its last byte being read: its size, modification time or file identity changed. The archive holding it was aborted, never completed, and no manifest was written.',
+    fix: 'Deliver from a snapshot that does not change while it is delivered (a copy, or a quiesced export), and run the same job again: the re-run replaces the previous delivery of the job as a whole.',
   },
   SPOOL_FAILED: {
     symptom: 'deliver: compressing a table to the temporary folder failed',
     cause: 'The temporary folder (TMPDIR, else the system default) is full, not writable, or the table stream failed mid-read.',
-    fix: 'Free space in the temporary folder or point TMPDIR at a larger disk (it needs at most the compressed size of the tables: each is deleted once packed), then run the job again.',
+    fix: 'Free space in the temporary folder or point TMPDIR at a larger disk (the spool is `$TMPDIR/ion-dest-spool-<pid>-…`; it needs at most the compressed size of the tables: each is deleted once packed), then run the job again. Spools of deliveries that were killed are removed by the next delivery or `cleanup` on the machine.',
   },
   ARCHIVE_SIZE_MISMATCH: {
     symptom: 'deliver: an archive came out another size than planned',
@@ -278,7 +278,7 @@ export const TROUBLESHOOTING = {
   UPLOAD_FAILED: {
     symptom: 'deliver: uploading an archive failed',
     cause: 'S3 (or the endpoint) kept failing after every retry: connection resets, 5xx errors or throttling, or the role lost access during the upload. The multipart upload was aborted, so no partial object or stored parts remain.',
-    fix: 'Read the AWS error in the message, fix what it names, and run the same job again: it overwrites the same keys.',
+    fix: 'Read the AWS error in the message, fix what it names, and run the same job again: the re-run replaces the previous delivery of the job as a whole (its manifest is removed first, so the job reads as incomplete until the re-run completes).',
   },
   UPLOAD_NOT_ABORTED: {
     symptom: 'deliver: a failed upload could not be aborted',
@@ -292,8 +292,8 @@ export const TROUBLESHOOTING = {
   },
   DELIVERY_INTERRUPTED: {
     symptom: 'deliver: stopped by Ctrl-C (SIGINT) or SIGTERM',
-    cause: 'The delivery was interrupted. The upload in progress was aborted and the temporary folder removed; archives already completed stay, and no manifest was written, so the delivery reads as incomplete.',
-    fix: 'Run the same job again: it overwrites the same keys.',
+    cause: 'The delivery was interrupted. The upload in progress was aborted and the temporary folder removed; archives already completed stay (and, for a re-run, the previous delivery\'s archives), and no manifest is there, so the delivery reads as incomplete.',
+    fix: 'Run the same job again: the re-run replaces the previous delivery of the job as a whole.',
   },
   STALE_UPLOADS_REMAIN: {
     symptom: 'cleanup: some incomplete uploads could not be aborted',

@@ -19,7 +19,7 @@ interface CleanupArgs {
 /** `ion-dest cleanup`: abort incomplete multipart uploads a crashed delivery left under the tenant's prefix. */
 export const cleanupCommand: CommandModule<object, CleanupArgs> = {
   command: 'cleanup',
-  describe: "Abort incomplete multipart uploads under the tenant's prefix (left by deliveries that crashed)",
+  describe: "Abort incomplete multipart uploads under the tenant's prefix (left by deliveries that crashed), and remove this machine's spool folders of killed deliveries",
   builder: (y) =>
     y
       .options(
@@ -54,6 +54,9 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
     const lines = [
       `${verb} ${report.aborted.length} incomplete upload(s) under s3://${report.bucket}/${report.prefix} older than ${args['older-than']}; ${report.kept.length} younger left alone`,
       ...report.aborted.map((u) => `  ${u.key}  upload ${u.uploadId}  started ${u.initiated ?? 'unknown'}`),
+      ...(report.removedSpools.length > 0
+        ? [`${report.dryRun ? 'would remove' : 'removed'} ${report.removedSpools.length} spool folder(s) of killed deliveries:`, ...report.removedSpools.map((p) => `  ${p}`)]
+        : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   },
