@@ -48,7 +48,10 @@ const EXTERNAL_ID = 'ion-bench-7f3a9c2e5d1b';
 /** Fixed, so every delivery of the same snapshot uploads the same bytes. */
 const SNAPSHOT_TIME = '2026-01-01T00:00:00Z';
 /** Rounds of the comparison (ION_DEST_BENCH_ROUNDS); medians count. */
-const ROUNDS = Math.max(1, Number(process.env.ION_DEST_BENCH_ROUNDS ?? 3));
+const ROUNDS = Number(process.env.ION_DEST_BENCH_ROUNDS ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
+  throw new Error(`ION_DEST_BENCH_ROUNDS is ${JSON.stringify(process.env.ION_DEST_BENCH_ROUNDS)}: a number of rounds is a whole number, 1 or more`);
+}
 const BIN = resolve(process.env.ION_DEST_BENCH_BIN ?? join(REPO_ROOT, 'bin', 'ion-dest.mjs'));
 const PLAIN_MOTO = process.env.ION_DEST_BENCH_EMULATOR === 'moto';
 /** Targets from the packaging issue. */

@@ -23,7 +23,7 @@ describe('bench:deliver-process smoke run', () => {
     type Side = { seconds: number; cpuSeconds: number; userSeconds: number; systemSeconds: number; peakRssMiB: number };
     const figures = JSON.parse(stdout.trim().split('\n').at(-1) as string) as Record<string, number> & {
       archives: { key: string; bytes: number; partSizeBytes: number }[];
-      cpuPerGiB: Record<string, number>;
+      cpuPerGiB: { ionDest: number; baseline: number };
     } & Record<'ionDest' | 'boto3' | 'gzip' | 'tar' | 'ionDestVersion', Side>;
     expect(figures.sizeBytes).toBe(8 * 2 ** 20);
     expect(figures.rounds).toBe(1);
