@@ -61,7 +61,7 @@ export function checkExternalIdRequired(sts: STSClient, roleArn: string): Promis
 /** One wrong external ID `external-id-exact` sends, and how to name it without the real ID. */
 export interface ExternalIdProbe {
   /** Short name, also the end of the probe's session name (CloudTrail). */
-  variant: 'unrelated' | 'suffix' | 'prefix' | 'case' | 'leading';
+  variant: 'unrelated' | 'suffix' | 'leading' | 'prefix' | 'changed' | 'case';
   /** The probe in words; never contains the real external ID. */
   description: string;
   value: string;
@@ -74,11 +74,14 @@ function flipCase(value: string): string {
 
 /**
  * The wrong external IDs `external-id-exact` presents: an unrelated random one, and
- * four derived from the real one, each aimed at a loose condition that an unrelated
- * ID slips past. `StringLike "ion-acme-*"` (or `"ion-acme-7f3a9c*"`, `"…?"`) accepts
- * the ID with a character appended; `StringLike "ion-acme-*"` also accepts the ID with
- * its last character removed; `StringLike "*7f3a9c"` accepts it with a character
- * put in front; `StringEqualsIgnoreCase` accepts it with its letters' case flipped.
+ * five derived from the real one, each aimed at a loose condition that accepts the
+ * real ID but no unrelated one. With the real ID `ion-acme-7f3a9c`:
+ * `StringLike "ion-acme-*"` accepts it with a character appended, without its last
+ * character and with its last character changed; `"ion-acme-7f3a9c*"` with a
+ * character appended; `"ion-acme-7f3a9?"` with its last character changed;
+ * `"*7f3a9c"` with a character put in front; `StringEqualsIgnoreCase` with its
+ * letters' case flipped. A wildcard inside the value (`"ion-?cme-7f3a9c"`) is beyond
+ * them: `ion-dest audit` reads the condition itself.
  * Each is itself a valid external ID (2 to 1224 characters of `[\w+=,.@:/-]`), so a
  * denial is the trust policy's answer, not a validation error; a variant that cannot
  * be formed (an ID at the length limit cannot grow, one of two characters cannot
@@ -98,6 +101,7 @@ export function externalIdProbes(externalId: string): ExternalIdProbe[] {
     derived('leading', 'with a character put in front', `0${externalId}`);
   }
   if (externalId.length > EXTERNAL_ID_MIN_LENGTH) derived('prefix', 'without its last character', externalId.slice(0, -1));
+  derived('changed', 'with its last character changed', `${externalId.slice(0, -1)}${externalId.endsWith('0') ? '1' : '0'}`);
   const flipped = flipCase(externalId);
   if (flipped !== externalId) derived('case', "with its letters' case flipped", flipped);
   return probes;

@@ -110,28 +110,28 @@ const SCENARIOS: Scenario[] = [
     setup: () => ({ trustPolicy: trustWithCondition({ StringLike: { 'sts:ExternalId': 'ion-acme-*' } }) }),
     ok: false,
     expected: { 'external-id-exact': ['fail', 'EXTERNAL_ID_NOT_EXACT'] },
-    messages: { 'external-id-exact': 'the external ID with a character appended; the external ID without its last character' },
+    messages: { 'external-id-exact': 'succeeded with 3 of 6 wrong external IDs: the external ID with a character appended; the external ID without its last character; the external ID with its last character changed;' },
   },
   {
     name: 'trust policy with a StringLike wildcard before the external ID suffix',
     setup: () => ({ trustPolicy: trustWithCondition({ StringLike: { 'sts:ExternalId': '*-7f3a9c' } }) }),
     ok: false,
     expected: { 'external-id-exact': ['fail', 'EXTERNAL_ID_NOT_EXACT'] },
-    messages: { 'external-id-exact': 'succeeded with 1 of 5 wrong external IDs: the external ID with a character put in front;' },
+    messages: { 'external-id-exact': 'succeeded with 1 of 6 wrong external IDs: the external ID with a character put in front;' },
   },
   {
     name: 'trust policy with StringEqualsIgnoreCase on the external ID',
     setup: () => ({ trustPolicy: trustWithCondition({ StringEqualsIgnoreCase: { 'sts:ExternalId': EXTERNAL_ID } }) }),
     ok: false,
     expected: { 'external-id-exact': ['fail', 'EXTERNAL_ID_NOT_EXACT'] },
-    messages: { 'external-id-exact': "succeeded with 1 of 5 wrong external IDs: the external ID with its letters' case flipped;" },
+    messages: { 'external-id-exact': "succeeded with 1 of 6 wrong external IDs: the external ID with its letters' case flipped;" },
   },
   {
     name: 'trust policy in a rotation window (two exact external IDs)',
     setup: () => ({ externalIds: [EXTERNAL_ID, 'ion-acme-next-4d2e81'] }),
     ok: true,
     expected: {},
-    messages: { 'external-id-exact': 'denied with each of 5 wrong external IDs' },
+    messages: { 'external-id-exact': 'denied with each of 6 wrong external IDs' },
   },
   {
     name: 'role without a permission policy',
@@ -452,7 +452,7 @@ describe('ion-dest verify (the program)', () => {
     expect(exact.message).toContain('the external ID with a character appended');
     expect(exact.fix).toContain('StringEquals');
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['external-id-exact']);
-    expect(text.stdout).toMatch(/FAIL\s+external-id-exact\s+AssumeRole on \S+ succeeded with 2 of 5 wrong external IDs/);
+    expect(text.stdout).toMatch(/FAIL\s+external-id-exact\s+AssumeRole on \S+ succeeded with 3 of 6 wrong external IDs/);
     expect(text.stdout).toContain('- accepted: the external ID without its last character');
     for (const run of [json, text]) expect(run.stdout + run.stderr).not.toContain(EXTERNAL_ID);
   });
