@@ -13,18 +13,15 @@ export function randomExternalId(avoid: string): string {
   }
 }
 
+/** What one probe AssumeRole got: refused, or a session (and its request ID). */
+type ProbeAnswer = { accepted: false } | { accepted: true; requestId: string | undefined };
+
 /**
- * A probe AssumeRole that the trust policy must refuse. A refusal is the pass; a
- * session is the failure (and is simply dropped: it created nothing).
+ * A probe AssumeRole that the trust policy must refuse. A refusal is the answer
+ * wanted; a session is simply dropped (it created nothing). Any other failure (no
+ * credentials, no connection, throttling) is thrown: the probe got no answer.
  */
-async function probeAssumeRole(
-  sts: STSClient,
-  roleArn: string,
-  externalId: string | undefined,
-  sessionSuffix: string,
-  onAllowed: (requestId: string | undefined) => Verdict,
-  deniedMessage: string,
-): Promise<Verdict> {
+async function probeAssumeRole(sts: STSClient, roleArn: string, externalId: string | undefined, sessionSuffix: string): Promise<ProbeAnswer> {
   try {
     const session = await assumeDeliveryRole(sts, {
       roleArn,
@@ -33,9 +30,9 @@ async function probeAssumeRole(
       durationSeconds: MIN_SESSION_DURATION_SECONDS,
       sessionName: `${VERIFY_SESSION_PREFIX}-${sessionSuffix}`,
     });
-    return onAllowed(session.requestId);
+    return { accepted: true, requestId: session.requestId };
   } catch (error) {
-    if (error instanceof IonDestError && error.code === 'ASSUME_ROLE_DENIED') return pass(deniedMessage);
+    if (error instanceof IonDestError && error.code === 'ASSUME_ROLE_DENIED') return { accepted: false };
     throw error;
   }
 }
@@ -44,18 +41,12 @@ async function probeAssumeRole(
  * `external-id-required`: AssumeRole without an external ID must be denied.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  */
-export function checkExternalIdRequired(sts: STSClient, roleArn: string): Promise<Verdict> {
-  return probeAssumeRole(
-    sts,
-    roleArn,
-    undefined,
-    'probe-no-external-id',
-    (requestId) =>
-      flag('fail', 'EXTERNAL_ID_NOT_REQUIRED', `AssumeRole on ${roleArn} with no external ID succeeded; it must be denied`, {
-        requestId,
-      }),
-    'AssumeRole with no external ID was denied',
-  );
+export async function checkExternalIdRequired(sts: STSClient, roleArn: string): Promise<Verdict> {
+  const answer = await probeAssumeRole(sts, roleArn, undefined, 'probe-no-external-id');
+  if (!answer.accepted) return pass('AssumeRole with no external ID was denied');
+  return flag('fail', 'EXTERNAL_ID_NOT_REQUIRED', `AssumeRole on ${roleArn} with no external ID succeeded; it must be denied`, {
+    requestId: answer.requestId,
+  });
 }
 
 /** One wrong external ID `external-id-exact` sends, and how to name it without the real ID. */
@@ -107,7 +98,7 @@ export function externalIdProbes(externalId: string): ExternalIdProbe[] {
   return probes;
 }
 
-type ProbeOutcome = { probe: ExternalIdProbe } & ({ accepted: true; requestId: string | undefined } | { accepted: false; error?: unknown });
+type ProbeOutcome = { probe: ExternalIdProbe; error?: unknown } & ProbeAnswer;
 
 /**
  * `external-id-exact`: AssumeRole with each of `externalIdProbes` must be denied. The
@@ -121,15 +112,7 @@ export async function checkExternalIdExact(sts: STSClient, roleArn: string, exte
   const outcomes = await Promise.all(
     probes.map(async (probe): Promise<ProbeOutcome> => {
       try {
-        const verdict = await probeAssumeRole(
-          sts,
-          roleArn,
-          probe.value,
-          `probe-external-id-${probe.variant}`,
-          (requestId) => flag('fail', 'EXTERNAL_ID_NOT_EXACT', probe.description, { requestId }),
-          probe.description,
-        );
-        return verdict.status === 'pass' ? { probe, accepted: false } : { probe, accepted: true, requestId: verdict.requestId };
+        return { probe, ...(await probeAssumeRole(sts, roleArn, probe.value, `probe-external-id-${probe.variant}`)) };
       } catch (error) {
         return { probe, accepted: false, error };
       }
@@ -148,7 +131,7 @@ export async function checkExternalIdExact(sts: STSClient, roleArn: string, exte
       },
     );
   }
-  const unanswered = outcomes.find((o): o is Extract<ProbeOutcome, { accepted: false }> => !o.accepted && o.error !== undefined);
+  const unanswered = outcomes.find((o) => o.error !== undefined);
   if (unanswered) throw unanswered.error;
   const [, ...derived] = probes.map((p) => p.description.replace(/^the external ID /, ''));
   return pass(
