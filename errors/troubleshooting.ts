@@ -56,9 +56,10 @@ export const TROUBLESHOOTING = {
     fix: 'Add the `StringEquals` condition on `sts:ExternalId` with the external ID First Resonance provided, exactly as in the setup guide (`ion-dest policy trust` prints the document).',
   },
   EXTERNAL_ID_NOT_EXACT: {
-    symptom: 'Role can be assumed with any external ID',
-    cause: 'The trust condition on `sts:ExternalId` matches values other than the one provided (a `StringLike` wildcard, a list with extra values, or a second trust statement without the condition).',
-    fix: 'Use `StringEquals` with exactly the external ID First Resonance provided (`ion-dest policy trust` prints it); remove other statements that trust First Resonance.',
+    symptom: 'Role can be assumed with an external ID other than the one provided',
+    cause:
+      "The trust condition on `sts:ExternalId` matches values other than the one provided: a `StringLike` wildcard (`ion-acme-*`), `StringEqualsIgnoreCase`, a negated operator (`StringNotEquals`), a list with extra values, or a second trust statement without the condition. `verify` presents an unrelated external ID and IDs derived from the real one (a character appended or put in front, the last character removed or changed, the letters' case flipped); the message names which were accepted, never the ID itself.",
+    fix: 'Use `StringEquals` with exactly the external ID First Resonance provided (`ion-dest policy trust` prints it); remove other statements that trust First Resonance. `ion-dest audit` in the customer account shows the condition as deployed.',
   },
   SESSION_DURATION_EXCEEDED: {
     symptom: 'AssumeRole rejected: DurationSeconds exceeds the MaxSessionDuration',
