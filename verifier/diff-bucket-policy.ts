@@ -12,26 +12,6 @@ import {
   type RawStatement,
 } from './policy-statements.js';
 
-/**
- * Judge a bucket policy against the contract, which needs none: the delivery role
- * reaches the bucket through its own permission policy, within the customer's account,
- * and only after AssumeRole with the external ID. The rule:
- * - an Allow to anyone outside the bucket owner's account fails: `*`, `NotPrincipal`,
- *   another account (First Resonance's included: it would bypass the role and its
- *   external ID), a service or a federated principal. A condition makes it safe only
- *   when it provably limits the caller to the owner's account: `StringEquals` on
- *   `aws:PrincipalAccount` or `aws:SourceAccount`, or `StringEquals`/`StringLike`/
- *   `ArnEquals`/`ArnLike` on `aws:PrincipalArn`, every value naming the owner's account.
- *   Anything else (`aws:SecureTransport`, `aws:SourceIp`, `IfExists`, `ForAnyValue`, …)
- *   still lets outsiders in;
- * - no TLS-only deny (Deny, Principal `*`, every S3 action on the bucket and its
- *   objects, `Bool` `aws:SecureTransport` `false`) warns; so does a Deny with no
- *   condition that takes away a delivery action.
- *
- * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalaccount
- * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
- */
 export interface BucketPolicyExpectation {
   bucket: string;
   partition: Partition;
@@ -85,7 +65,26 @@ function isTlsOnlyDeny(s: RawStatement, bucket: string): boolean {
   return entries.length === 1 && entries[0]![0].toLowerCase() === SECURE_TRANSPORT_CONDITION_KEY.toLowerCase() && list(entries[0]![1]).every((v) => v.toLowerCase() === 'false');
 }
 
-/** Differences between a bucket's policy (undefined: none) and what the contract allows. */
+/**
+ * Differences between a bucket's policy (undefined: none) and the contract, which needs none: the delivery role
+ * reaches the bucket through its own permission policy, within the customer's account,
+ * and only after AssumeRole with the external ID. The rule:
+ * - an Allow to anyone outside the bucket owner's account fails: `*`, `NotPrincipal`,
+ *   another account (First Resonance's included: it would bypass the role and its
+ *   external ID), a service or a federated principal. A condition makes it safe only
+ *   when it provably limits the caller to the owner's account: `StringEquals` on
+ *   `aws:PrincipalAccount` or `aws:SourceAccount`, or `StringEquals`/`StringLike`/
+ *   `ArnEquals`/`ArnLike` on `aws:PrincipalArn`, every value naming the owner's account.
+ *   Anything else (`aws:SecureTransport`, `aws:SourceIp`, `IfExists`, `ForAnyValue`, …)
+ *   still lets outsiders in;
+ * - no TLS-only deny (Deny, Principal `*`, every S3 action on the bucket and its
+ *   objects, `Bool` `aws:SecureTransport` `false`) warns; so does a Deny with no
+ *   condition that takes away a delivery action.
+ *
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalaccount
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
+ */
 export function diffBucketPolicy(expectation: BucketPolicyExpectation, policy: unknown): PolicyDifference[] {
   const bucket = bucketArn(expectation.partition, expectation.bucket);
   const owner = expectation.ownerAccountId;

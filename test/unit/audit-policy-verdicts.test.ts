@@ -94,6 +94,14 @@ const TRUST_CASES: TrustCase[] = [
     oracle: 'overgrant',
   },
   {
+    name: 'the contract and First Resonance with NotAction and no condition',
+    trust: doc(CONTRACT_TRUST, { Effect: 'Allow', Principal: { AWS: FR_ROOT }, NotAction: 'sts:TagSession' }),
+    verdict: 'fail',
+    code: 'TRUST_POLICY_WIDER',
+    words: [new RegExp(`Statement\\[1\\] allows ${FR_ROOT} every action except sts:TagSession, with no condition: it lets them assume the role without the external ID`)],
+    oracle: 'overgrant',
+  },
+  {
     name: 'NotPrincipal',
     trust: doc(CONTRACT_TRUST, { Effect: 'Allow', NotPrincipal: { AWS: FR_ROOT }, Action: 'sts:AssumeRole' }),
     verdict: 'fail',

@@ -92,7 +92,7 @@ beforeAll(async () => {
 const CONTRACT_TRUST = () => trustPolicy({ trustedAccountId: VENDOR_ACCOUNT_ID, externalIds: EXTERNAL_ID }).Statement[0]!;
 const DANGEROUS_TRUST: Record<string, unknown> = {
   'audit-trust-notaction': { Version: POLICY_VERSION, Statement: [CONTRACT_TRUST(), { Effect: 'Allow', Principal: '*', NotAction: 'sts:TagSession' }] },
-  'audit-trust-fr-notaction': { Version: POLICY_VERSION, Statement: [{ Effect: 'Allow', Principal: { AWS: accountRootArn('aws', VENDOR_ACCOUNT_ID) }, NotAction: 'sts:TagSession' }] },
+  'audit-trust-fr-notaction': { Version: POLICY_VERSION, Statement: [CONTRACT_TRUST(), { Effect: 'Allow', Principal: { AWS: accountRootArn('aws', VENDOR_ACCOUNT_ID) }, NotAction: 'sts:TagSession' }] },
 };
 const readObjects = (bucket: string) => ({ Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn('aws', bucket)}/*` });
 const DANGEROUS_BUCKET_STATEMENTS: Record<string, Record<string, unknown>> = {
@@ -326,7 +326,7 @@ describe('audit never calls a dangerous setup exact (documents stored by IAM and
       'audit-trust-fr-notaction',
       'role-trust',
       'TRUST_POLICY_WIDER',
-      new RegExp(`^\\[TRUST_POLICY_WIDER\\] trust policy Statement\\[0\\] allows arn:aws:iam::${VENDOR_ACCOUNT_ID}:root every action except sts:TagSession, with no condition: it lets them assume the role without the external ID`),
+      new RegExp(`^\\[TRUST_POLICY_WIDER\\] trust policy Statement\\[1\\] allows arn:aws:iam::${VENDOR_ACCOUNT_ID}:root every action except sts:TagSession, with no condition: it lets them assume the role without the external ID`),
     ],
     ['audit-perm-s3-star', 'role-permissions', 'PERMISSION_ACTION_EXTRA', /^\[PERMISSION_ACTION_EXTRA\] inline policy ion-dest-test Statement\[0\] \(SnapshotDeliveryBucketAccess\) allows s3:\* on .*, with no condition: a wildcard matching actions the delivery does not use/],
     [
