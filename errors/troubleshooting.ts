@@ -213,8 +213,13 @@ export const TROUBLESHOOTING = {
   },
   TRUST_POLICY_WIDER: {
     symptom: 'Trust policy grants more than the contract',
-    cause: 'The trust policy allows actions beyond `sts:AssumeRole` (such as `sts:TagSession`) or has extra statements.',
-    fix: 'Replace the trust policy with the setup guide document (`ion-dest policy trust`).',
+    cause: 'A statement of the trust policy is not the contract\'s (First Resonance\'s account, `sts:AssumeRole`, `StringEquals` on `sts:ExternalId`): it allows other actions (`sts:TagSession`, `*`), uses `NotAction`, `NotPrincipal`, `Resource` or `NotResource`, or carries an element IAM does not know. The message says what it allows; a condition does not make it safe.',
+    fix: 'Replace the trust policy with the setup guide document (`ion-dest policy trust`); a Deny statement may stay (it grants nothing).',
+  },
+  TRUST_CONDITION_EXTRA: {
+    symptom: 'Trust policy adds conditions to the contract (warning)',
+    cause: "The trust statement requires more than the external ID (another condition key or operator). Every condition must hold, so this only narrows who may assume the role, but First Resonance's requests must meet it or delivery stops.",
+    fix: 'Remove the extra condition unless agreed with First Resonance; run `ion-dest verify` to prove the role can still be assumed.',
   },
   PERMISSION_POLICY_MISSING: {
     symptom: 'No permission policy on the role',
@@ -223,17 +228,17 @@ export const TROUBLESHOOTING = {
   },
   PERMISSION_ACTION_MISSING: {
     symptom: 'Permission policy lacks an action the delivery needs',
-    cause: "An action of the setup guide policy is not granted on its resource (or a Deny statement removes it).",
+    cause: "An action of the setup guide policy is not granted on its resource, or a Deny statement removes it (as a warning when the Deny has a condition: it removes the action whenever the condition holds).",
     fix: 'Add the missing action named in the message on the named resource; the setup guide policy lists all seven.',
   },
   PERMISSION_ACTION_EXTRA: {
     symptom: 'Permission policy grants extra actions',
-    cause: 'The role is allowed actions the delivery never uses (or a wildcard such as `s3:*`).',
-    fix: 'Remove the extra actions named in the message; keep exactly the setup guide policy.',
+    cause: 'An inline or attached policy allows actions the delivery never uses: another action, a wildcard such as `s3:*` or `*`, `NotAction` (every action but the named ones), or an element an identity policy does not take. A condition on it does not make it safe.',
+    fix: 'Remove the extra actions named in the message (or detach the managed policy that grants them); keep exactly the setup guide policy.',
   },
   PERMISSION_RESOURCE_WIDER: {
     symptom: 'Permission policy reaches beyond the bucket',
-    cause: 'A statement names a resource other than `arn:aws:s3:::<bucket>` and `arn:aws:s3:::<bucket>/*` (a wildcard, another bucket, or `NotResource`).',
+    cause: 'An inline or attached policy allows an action on a resource outside `arn:aws:s3:::<bucket>` and its objects (and the bucket\'s KMS key): a wildcard such as `*`, another bucket, or `NotResource`. A resource inside the bucket (`arn:aws:s3:::<bucket>/acme/*`) is not wider.',
     fix: 'Restrict the resources to the bucket and its objects, as in the setup guide.',
   },
   BUCKET_PUBLIC_ACCESS_NOT_BLOCKED: {
@@ -247,9 +252,24 @@ export const TROUBLESHOOTING = {
     fix: 'Set Object Ownership to Bucket owner enforced (ACLs disabled).',
   },
   BUCKET_POLICY_RISK: {
-    symptom: 'Bucket policy may block or widen the delivery',
-    cause: 'The bucket policy allows a wildcard principal, or denies actions the delivery role needs.',
-    fix: 'Review the statements named in the message; the delivery needs none of a bucket policy.',
+    symptom: 'Bucket policy may block the delivery',
+    cause: 'A bucket policy statement denies, with no condition, an action the delivery role needs (or has an Effect other than Allow and Deny).',
+    fix: 'Review the statements named in the message; the delivery needs no bucket policy statement but the TLS-only deny.',
+  },
+  BUCKET_POLICY_PUBLIC: {
+    symptom: 'Bucket policy grants access to anyone',
+    cause: 'A bucket policy statement allows `Principal: "*"` (or uses `NotPrincipal`), so any AWS account and anonymous callers get the access it names (unless Block Public Access\'s `RestrictPublicBuckets` is on, which limits a public policy to your own account and AWS services). A condition such as `Bool aws:SecureTransport "true"` does not limit who; only `StringEquals` on `aws:PrincipalAccount`/`aws:SourceAccount` (or `aws:PrincipalArn`) naming your own account does.',
+    fix: 'Remove the statement (the delivery needs none), or name principals of your own account, or add `StringEquals` `aws:PrincipalAccount` your account ID.',
+  },
+  BUCKET_POLICY_CROSS_ACCOUNT: {
+    symptom: 'Bucket policy grants another account direct access',
+    cause: "A bucket policy statement allows a principal outside the bucket owner's account (First Resonance's account, another account, a service or federated principal) to reach the bucket directly, bypassing the delivery role, its external ID and its permission policy.",
+    fix: 'Remove the statement: First Resonance reaches the bucket only through the delivery role. For a service principal, add `StringEquals` `aws:SourceAccount` your account ID.',
+  },
+  BUCKET_POLICY_NO_TLS_DENY: {
+    symptom: 'Bucket policy does not refuse plain HTTP (warning)',
+    cause: 'The bucket has no policy statement denying requests without TLS (Deny, `Principal: "*"`, `s3:*` on the bucket and its objects, `Bool` `aws:SecureTransport` `"false"`), which the customer stack deploys.',
+    fix: 'Add the TLS-only deny of the customer stack (CloudFormation `BucketPolicy`, Terraform `aws_s3_bucket_policy`) to the bucket policy.',
   },
   BUCKET_LIFECYCLE_NO_ABORT: {
     symptom: 'No lifecycle rule aborts incomplete multipart uploads',
