@@ -6,6 +6,7 @@ import { demoCommand } from './demo.js';
 import { launchUrlCommand } from './launch-url.js';
 import { policyCommand } from './policy.js';
 import { publishTemplateCommand } from './publish-template.js';
+import { regionsCommand } from './regions.js';
 import { verifyCommand } from './verify.js';
 
 /**
@@ -13,4 +14,4 @@ import { verifyCommand } from './verify.js';
  * writing its module and listing it here.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<object, any>[] = [policyCommand, launchUrlCommand, publishTemplateCommand, deliverCommand, cleanupCommand, verifyCommand, auditCommand, demoCommand];
+export const COMMANDS: CommandModule<object, any>[] = [policyCommand, launchUrlCommand, publishTemplateCommand, deliverCommand, cleanupCommand, verifyCommand, auditCommand, demoCommand, regionsCommand];
