@@ -69,8 +69,8 @@ export async function readEntries(dir: string, shownDir: string): Promise<{ entr
     const name = decodeFileName(raw);
     if (name === undefined) {
       problems.push({
-        path: `${shownDir}/${escapeFileName(raw)}`,
-        rule: 'a file name is valid UTF-8 (the bytes shown as \\xNN are not); rename the file',
+        path: `${shownDir}/${raw.toString('utf8')}`,
+        rule: `a file name is valid UTF-8, and this one's bytes are ${escapeFileName(raw)} (\\xNN: a byte that is not UTF-8 text); rename the file`,
       });
     } else {
       entries.push({ name, dirent });

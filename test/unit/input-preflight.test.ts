@@ -162,9 +162,12 @@ describe('directory sources: the pre-flight names the flag and the file', () => 
     const d = join(work, `d${(n += 1)}`);
     mkdirSync(d);
     for (const [name, content] of files) {
-      const path = typeof name === 'string' ? join(d, name) : Buffer.concat([Buffer.from(`${d}/`), name]);
-      if (typeof name === 'string') mkdirSync(join(path, '..'), { recursive: true });
-      writeFileSync(path, content);
+      if (typeof name === 'string') {
+        mkdirSync(join(d, name, '..'), { recursive: true });
+        writeFileSync(join(d, name), content);
+      } else {
+        writeFileSync(Buffer.concat([Buffer.from(`${d}/`), name]), content);
+      }
     }
     return d;
   };
