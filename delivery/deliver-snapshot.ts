@@ -29,12 +29,19 @@ import type { AttachmentSource, TableRef, TableSnapshot, TableSource } from './s
 import { startDigestThreads } from './part-digests.js';
 import { findPreviousDelivery, removePreviousManifest, removeSupersededObjects } from './previous-delivery.js';
 import { createSpool, removeDeadSpools } from './spool.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MAX_PART_SIZE, MIN_PART_SIZE, uploadArchive } from './upload-archive.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, uploadArchive } from './upload-archive.js';
+import {
+  CONCURRENCY_RANGE,
+  GZIP_LEVEL_RANGE,
+  MAX_ARCHIVE_SIZE_RANGE,
+  MAX_ATTEMPTS_RANGE,
+  PART_SIZE_RANGE,
+  partMemoryProblem,
+  snapshotTimeProblem,
+} from './delivery-limits.js';
+import type { AcceptedRange } from './parse-size.js';
 
-/** The smallest archive limit accepted: room for a header and a little data. */
-export const MIN_MAX_ARCHIVE_SIZE = 4096;
-/** More parts in flight than this gain nothing and cost memory (concurrency × part size). */
-const MAX_CONCURRENCY = 64;
+export { MIN_MAX_ARCHIVE_SIZE } from './delivery-limits.js';
 
 export interface DeliverSnapshotOptions {
   /** The customer's delivery role (its account owns the bucket unless `expectedBucketOwner` says otherwise). */
@@ -88,23 +95,22 @@ export function validateDeliveryOptions(o: Omit<DeliverSnapshotOptions, 'tables'
     validateTenant(o.tenant),
     validateJobId(o.jobId),
     o.expectedBucketOwner === undefined ? undefined : validateAccountId(o.expectedBucketOwner, 'expected bucket owner'),
-    integerIn('max archive size', o.maxArchiveSize, MIN_MAX_ARCHIVE_SIZE, Number.MAX_SAFE_INTEGER, `at least ${MIN_MAX_ARCHIVE_SIZE} bytes`),
-    integerIn('part size', o.partSize, MIN_PART_SIZE, MAX_PART_SIZE, 'S3 parts are 5 MiB to 5 GiB'),
-    integerIn('concurrency', o.concurrency, 1, MAX_CONCURRENCY, `a whole number from 1 to ${MAX_CONCURRENCY}`),
-    integerIn('gzip level', o.gzipLevel, 1, 9, 'a whole number from 1 (fastest) to 9 (smallest)'),
-    integerIn('compress concurrency', o.compressConcurrency, 1, MAX_CONCURRENCY, `a whole number from 1 to ${MAX_CONCURRENCY}`),
-    integerIn('max attempts', o.maxAttempts, 1, 20, 'a whole number from 1 to 20'),
-    integerIn('session duration', o.sessionDurationSeconds, 900, 43_200, 'STS sessions last 900 to 43200 seconds'),
-    o.snapshotTime !== undefined && Number.isNaN(o.snapshotTime.getTime())
-      ? { field: 'snapshot time', value: String(o.snapshotTime), rule: 'a snapshot time is a valid date' }
-      : undefined,
+    integerIn('max archive size', o.maxArchiveSize, MAX_ARCHIVE_SIZE_RANGE),
+    integerIn('part size', o.partSize, PART_SIZE_RANGE),
+    integerIn('concurrency', o.concurrency, CONCURRENCY_RANGE),
+    integerIn('gzip level', o.gzipLevel, GZIP_LEVEL_RANGE),
+    integerIn('compress concurrency', o.compressConcurrency, CONCURRENCY_RANGE),
+    integerIn('max attempts', o.maxAttempts, MAX_ATTEMPTS_RANGE),
+    integerIn('session duration', o.sessionDurationSeconds, { min: 900, max: 43_200, rule: 'STS sessions last 900 to 43200 seconds' }),
+    partMemoryProblem(o.partSize, o.concurrency ?? DEFAULT_CONCURRENCY),
+    snapshotTimeProblem(o.snapshotTime),
   ];
   assertNoProblems(problems);
 }
 
-function integerIn(field: string, value: number | undefined, min: number, max: number, rule: string): InputProblem | undefined {
+function integerIn(field: string, value: number | undefined, range: AcceptedRange): InputProblem | undefined {
   if (value === undefined) return undefined;
-  return Number.isInteger(value) && value >= min && value <= max ? undefined : { field, value: String(value), rule };
+  return Number.isInteger(value) && value >= range.min && value <= range.max ? undefined : { field, value: String(value), rule: range.rule };
 }
 
 /**
@@ -119,6 +125,9 @@ function integerIn(field: string, value: number | undefined, min: number, max: n
  */
 export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<DeliveryReport> {
   validateDeliveryOptions(options);
+  // The sources' pre-flight (directories, names, gzip headers), before any AWS call.
+  const [tableProblems, attachmentProblems] = await Promise.all([options.tables.check?.(), options.attachments.check?.()]);
+  assertNoProblems([...(tableProblems ?? []), ...(attachmentProblems ?? [])]);
   const startedAt = new Date();
   const emit: ProgressListener = options.onProgress ?? (() => {});
   const snapshotTime = new Date(Math.floor((options.snapshotTime ?? startedAt).getTime() / 1000) * 1000);

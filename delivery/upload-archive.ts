@@ -13,6 +13,14 @@ export const MIN_PART_SIZE = 5 * 2 ** 20;
 /** S3's largest part. */
 export const MAX_PART_SIZE = 5 * 2 ** 30;
 /**
+ * The largest part the delivery takes. Each part is assembled in memory (concurrency + 1
+ * buffers per archive upload, two uploads at once) and a Node.js buffer holds at most
+ * 4 GiB, so S3's 5 GiB would fail; 1 GiB parts already carry S3's largest object (5 TiB
+ * in 10,000 parts needs 525 MiB parts).
+ * @see https://nodejs.org/docs/latest-v20.x/api/buffer.html#bufferconstantsmax_length
+ */
+export const MAX_BUFFERED_PART_SIZE = 2 ** 30;
+/**
  * Default part size. An upload holds each part in memory while it is in flight, plus the
  * one being filled, so memory grows with part size × (concurrency + 1); 8 MiB parts keep
  * two concurrent archive uploads near 100 MiB, and S3 throughput per request hardly grows
@@ -31,11 +39,15 @@ export const DEFAULT_CONCURRENCY = 4;
  */
 export const CHECKSUM_ALGORITHM = 'CRC32' as const;
 
-/** Part size for an object of `size` bytes: `requested` (or the default), grown so the object fits in MAX_PARTS parts. */
+/**
+ * Part size for an object of `size` bytes: `requested` (or the default), grown so the object
+ * fits in MAX_PARTS parts, never above the 1 GiB a part buffer may hold (enough for S3's
+ * largest object, 5 TiB in 10,000 parts; see delivery-limits.ts).
+ */
 export function choosePartSize(size: number, requested: number = DEFAULT_PART_SIZE): number {
   const mib = 2 ** 20;
   const needed = Math.ceil(Math.ceil(size / MAX_PARTS) / mib) * mib;
-  return Math.min(MAX_PART_SIZE, Math.max(MIN_PART_SIZE, requested, needed));
+  return Math.min(MAX_BUFFERED_PART_SIZE, Math.max(MIN_PART_SIZE, requested, needed));
 }
 
 export interface UploadArchiveOptions {

@@ -16,8 +16,9 @@ export interface TroubleshootingRow {
 export const TROUBLESHOOTING = {
   INVALID_INPUT: {
     symptom: 'Input rejected before any AWS call',
-    cause: 'A value given to the toolkit breaks a rule (account ID, external ID, bucket name, region, partition, KMS key ARN, role name, tenant, job ID).',
-    fix: 'Correct the named field; the message states the rule. Nothing was created or changed.',
+    cause:
+      'A value given to the toolkit breaks a rule (account ID, external ID, bucket name, region or a region outside --partition, KMS key ARN, role name or role ARN path, tenant, job ID, a size or count out of its range, a snapshot time a tar header cannot hold), or a deliver source fails its pre-flight: a --tables or --attachments directory that is missing or unreadable, a file name that is not UTF-8 or holds a control, bidirectional-control or line-separator character, two names equal under Unicode NFC, a .csv.gz that is not gzip, a symbolic link or special file.',
+    fix: 'Correct the named flag or file; the message shows the value as given and the rule (`ion-dest regions` lists the regions). Nothing was created or changed.',
   },
   DATABASE_CONNECTION_FAILED: {
     symptom: 'Cannot connect to the PostgreSQL database of the snapshot',
@@ -278,7 +279,7 @@ export const TROUBLESHOOTING = {
   },
   SNAPSHOT_SOURCE_INVALID: {
     symptom: 'deliver: the snapshot source cannot be packed',
-    cause: 'The tables or attachments directory is missing or unreadable, holds a file that is not a table (<table>.csv or <table>.csv.gz), a symbolic link or special file, two tables of the same name, or a name with a control character, "..", or an empty segment.',
+    cause: 'What the delivery lists after its pre-flight (an s3:// attachment key, or a directory changed since) has a directory that is missing or unreadable, a file that is not a table (<table>.csv or <table>.csv.gz), a symbolic link or special file, two entries of the same name or names equal under Unicode NFC, or a name that is not UTF-8 or has a control, bidirectional-control or line-separator character, "..", or an empty segment.',
     fix: 'Fix the file the message names (rename, remove or move it) and run the same job again. Nothing is skipped silently.',
   },
   SOURCE_FILE_CHANGED: {

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { cleanupUploads, parseDuration } from '../../delivery/index.js';
-import { pickOptions } from '../options.js';
+import { pickOptions, withFlagNames } from '../options.js';
 
 interface CleanupArgs {
   'role-arn': string;
@@ -34,7 +34,7 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
       .example('$0 cleanup --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme', '') as never,
   handler: async (args) => {
     const olderThanMs = parseDuration(args['older-than'], '--older-than');
-    const report = await cleanupUploads({
+    const report = await withFlagNames(() => cleanupUploads({
       roleArn: args['role-arn'],
       externalId: args['external-id'],
       bucket: args.bucket,
@@ -45,7 +45,7 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
       ...(args['expected-bucket-owner'] ? { expectedBucketOwner: args['expected-bucket-owner'] } : {}),
       ...(args['endpoint-url'] ? { endpointUrl: args['endpoint-url'] } : {}),
       ...(args.profile ? { profile: args.profile } : {}),
-    });
+    }));
     if (args.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
       return;

@@ -7,6 +7,7 @@ import { externalIdCommand } from './external-id.js';
 import { launchUrlCommand } from './launch-url.js';
 import { policyCommand } from './policy.js';
 import { publishTemplateCommand } from './publish-template.js';
+import { regionsCommand } from './regions.js';
 import { verifyCommand } from './verify.js';
 
 /**
@@ -14,4 +15,4 @@ import { verifyCommand } from './verify.js';
  * writing its module and listing it here.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const COMMANDS: CommandModule<object, any>[] = [policyCommand, launchUrlCommand, publishTemplateCommand, deliverCommand, cleanupCommand, verifyCommand, auditCommand, demoCommand, externalIdCommand];
+export const COMMANDS: CommandModule<object, any>[] = [policyCommand, launchUrlCommand, publishTemplateCommand, deliverCommand, cleanupCommand, verifyCommand, auditCommand, demoCommand, externalIdCommand, regionsCommand];
