@@ -6,7 +6,6 @@
  * /dev/null, run with the same parallelism and gzip level. Prints CSV MiB/s read,
  * MiB/s uploaded, peak RSS of this process, and the ratio to the floor.
  */
-import './quiet-sdk-notice.js';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
