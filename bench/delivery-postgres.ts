@@ -15,7 +15,7 @@ import { createPostgresTableSource } from '../delivery/sources/postgres-tables.j
 import { createS3AttachmentSource } from '../delivery/sources/s3-attachments.js';
 import { EMULATOR_REGION, VENDOR_ACCOUNT_ID, accountAdminClients, createCustomerDestination } from '../emulator/accounts.js';
 import { EMULATOR_ROOT_CREDENTIALS, startEmulator } from '../emulator/emulator.js';
-import { startPostgres, type PostgresServer } from '../test/postgres/postgres-server.js';
+import { startPostgres, type PostgresServer } from '../emulator/postgres-server.js';
 
 const SCHEMA = 'tenant_bench';
 const ATTACHMENTS_BUCKET = 'fr-ion-attachments-bench';
