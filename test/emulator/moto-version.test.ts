@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,11 @@ describe('the emulator checks the moto version', () => {
     const installed = spawnSync(pythonExecutable(), ['-c', 'import moto; print(moto.__version__)'], { encoding: 'utf8' });
     expect(installed.stdout.trim()).toBe(TESTED);
     expect(motoVersionProblem()).toBeUndefined();
+  });
+
+  it('the READMEs name the pinned version', () => {
+    expect(readFileSync(join(ROOT, 'emulator', 'README.md'), 'utf8')).toContain(`pip install 'moto[server]==${TESTED}'`);
+    expect(readFileSync(join(ROOT, 'README.md'), 'utf8')).toContain(`\`moto[server]\` ${TESTED}`);
   });
 
   const cases: [string, string, RegExp[]][] = [
