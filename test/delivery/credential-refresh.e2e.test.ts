@@ -85,6 +85,7 @@ describe('deliver: role sessions are refreshed before they expire', () => {
       tenant: TENANT,
       jobId: 'job-denied',
       tables: directoryTableSource(fixture.tablesDir),
+      attachments: slowAttachments(),
       endpointUrl: emulator.url,
       sourceCredentials: world.vendor.credentials,
     });
