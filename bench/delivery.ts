@@ -14,7 +14,6 @@
  * their sides for ION_DEST_BENCH_ROUNDS rounds (default 2) and keep the best of each. The
  * last line is the figures as one JSON object.
  */
-import './quiet-sdk-notice.js';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

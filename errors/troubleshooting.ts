@@ -339,8 +339,8 @@ export const TROUBLESHOOTING = {
   },
   EMULATOR_START_FAILED: {
     symptom: 'demo: the local AWS emulator did not start',
-    cause: 'The Python interpreter (ION_DEST_PYTHON, else python3) is missing or cannot import moto with its server (`moto[server]`), or moto exited on start (the message shows its last output).',
-    fix: "Install the emulator: `pip install 'moto[server]' boto3` (or point ION_DEST_PYTHON at a Python that has it), then run `ion-dest demo` again.",
+    cause: 'The Python interpreter (ION_DEST_PYTHON, else python3) is missing or cannot import moto with its server (`moto[server]`), its moto is not the version the emulator is tested with (the message names both), or moto exited on start (the message shows its last output).',
+    fix: "Install the emulator: the moto version the message names, `pip install 'moto[server]==<version>' boto3` (`emulator/requirements.txt` in the ion-dest folder pins it), or point ION_DEST_PYTHON at a Python that has it; then run `ion-dest demo` again.",
   },
   DEPLOY_TOOL_MISSING: {
     symptom: 'demo --method cdktf: Terraform or its offline provider mirror is missing',
