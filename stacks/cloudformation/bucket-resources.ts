@@ -96,13 +96,18 @@ export function buildBucketResource(): CfnResource {
 }
 
 /**
- * The created bucket's policy: refuse every request that is not over TLS.
+ * The created bucket's policy: refuse every request that is not over TLS. Retained
+ * like the bucket: deleting the stack must not leave the kept bucket without its
+ * TLS-only deny.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucketpolicy.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
  */
 export function buildBucketPolicyResource(): CfnResource {
   return {
     Type: 'AWS::S3::BucketPolicy',
     Condition: CONDITION.createBucket,
+    DeletionPolicy: 'Retain',
+    UpdateReplacePolicy: 'Retain',
     Properties: {
       Bucket: ref(RESOURCE.bucket),
       PolicyDocument: buildTlsOnlyBucketPolicy<CfnIntrinsic>({
