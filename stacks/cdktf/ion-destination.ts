@@ -155,8 +155,9 @@ export class IonDestination extends Construct {
   public readonly role: IamRole;
 
   constructor(scope: Construct, id: string, props: IonDestinationProps) {
-    super(scope, id);
+    // Checked before the construct joins the tree: a bad input adds nothing to the stack.
     checkProps(props);
+    super(scope, id);
     const provider = props.provider ? { provider: props.provider } : {};
 
     const inputValues: Record<string, unknown> = {
