@@ -25,6 +25,14 @@ export const DEFAULT_STATE_PATH = 'terraform.tfstate';
  * construct IDs are their Terraform names, so `cdktf deploy` and `cdktf output` show them as is.
  */
 export const OUTPUT = { roleArn: 'role_arn', bucketName: 'bucket_name', bucketRegion: 'bucket_region' } as const;
+export type OutputName = (typeof OUTPUT)[keyof typeof OUTPUT];
+
+/** Each output's description, in the Terraform and in the docs' table. */
+export const OUTPUT_DESCRIPTIONS: Record<OutputName, string> = {
+  [OUTPUT.roleArn]: 'ARN of the delivery role: send it to your First Resonance account team.',
+  [OUTPUT.bucketName]: 'The destination bucket: send its name to your First Resonance account team.',
+  [OUTPUT.bucketRegion]: "The destination bucket's region: send it to your First Resonance account team.",
+};
 
 /**
  * The state file `cdktf deploy` uses. cdktf runs Terraform in `<outdir>/stacks/<stack>/`,
@@ -51,12 +59,13 @@ export interface DestinationStackOptions {
 
 /** The three outputs, with their descriptions (Step 3 of the setup guide), from an {@link IonDestination}. */
 export function defineOutputs(scope: Construct, destination: IonDestination): void {
-  const outputs: [string, string, string][] = [
-    [OUTPUT.roleArn, destination.roleArn, 'ARN of the delivery role: send it to your First Resonance account team.'],
-    [OUTPUT.bucketName, destination.bucketName, 'The destination bucket: send its name to your First Resonance account team.'],
-    [OUTPUT.bucketRegion, destination.bucketRegion, "The destination bucket's region: send it to your First Resonance account team."],
+  const outputs: [string, string][] = [
+    [OUTPUT.roleArn, destination.roleArn],
+    [OUTPUT.bucketName, destination.bucketName],
+    [OUTPUT.bucketRegion, destination.bucketRegion],
   ];
-  for (const [name, value, description] of outputs) {
+  for (const [name, value] of outputs) {
+    const description = OUTPUT_DESCRIPTIONS[name as OutputName];
     // The construct ID is the Terraform name: `cdktf deploy` and `cdktf output` show it as is.
     new TerraformOutput(scope, name, { value, description }).overrideLogicalId(name);
   }

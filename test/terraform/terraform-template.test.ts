@@ -23,6 +23,7 @@ import { DestinationStack, LOCAL, OUTPUT, STACK_NAME, deployStatePath } from '..
 import { stringLiteral } from '../../stacks/cdktf/hcl.js';
 import { VARIABLE, VARIABLE_SPECS } from '../../stacks/cdktf/variables.js';
 import { AWS_PROVIDER_CONSTRAINT } from '../../stacks/cdktf/module-stack.js';
+import { MODULE_DOCS_END, MODULE_DOCS_START, renderModuleDocs } from '../../stacks/cdktf/module-docs.js';
 import { GENERATED_NOTE, synthTerraform } from '../../stacks/cdktf/write.js';
 import { contractDocument } from '../fixtures/contract.js';
 import { COMMITTED_TERRAFORM, REPO_ROOT, runCommand } from './terraform-harness.js';
@@ -116,6 +117,26 @@ describe('the committed Terraform (templates/terraform)', () => {
       if (name === VARIABLE.region) continue;
       expect(committed.variable[name]!.validation ?? [], name).toHaveLength(spec.checks.length);
     }
+  });
+});
+
+describe("the README's inputs and outputs table of the module", () => {
+  it('is exactly the table generated from the variable definitions (run `npm run generate`)', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf(MODULE_DOCS_START) + MODULE_DOCS_START.length, readme.indexOf(MODULE_DOCS_END));
+    expect(section).toBe(`\n${renderModuleDocs()}\n`);
+  });
+
+  it('lists every variable and output of the committed module, with its type, default and description', () => {
+    const table = renderModuleDocs();
+    for (const [name, variable] of Object.entries(committed.variable) as [string, { type?: string; default?: unknown; description?: string }][]) {
+      const fallback = variable.default === undefined ? '(required)' : `\`${JSON.stringify(variable.default)}\``;
+      expect(table).toContain(`| \`${name}\` | \`${variable.type}\` | ${fallback} | ${variable.description} |`);
+    }
+    for (const [name, output] of Object.entries(committed.output) as [string, { description?: string }][]) {
+      expect(table).toContain(`| \`${name}\` | ${output.description} |`);
+    }
+    expect(table).toContain(AWS_PROVIDER_CONSTRAINT);
   });
 });
 
