@@ -6,7 +6,6 @@
  * /dev/null, run with the same parallelism and gzip level. Prints CSV MiB/s read,
  * MiB/s uploaded, peak RSS of this process, and the ratio to the floor.
  */
-import './quiet-sdk-notice.js';
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -16,7 +15,7 @@ import { createPostgresTableSource } from '../delivery/sources/postgres-tables.j
 import { createS3AttachmentSource } from '../delivery/sources/s3-attachments.js';
 import { EMULATOR_REGION, VENDOR_ACCOUNT_ID, accountAdminClients, createCustomerDestination } from '../emulator/accounts.js';
 import { EMULATOR_ROOT_CREDENTIALS, startEmulator } from '../emulator/emulator.js';
-import { startPostgres, type PostgresServer } from '../test/postgres/postgres-server.js';
+import { startPostgres, type PostgresServer } from '../emulator/postgres-server.js';
 
 const SCHEMA = 'tenant_bench';
 const ATTACHMENTS_BUCKET = 'fr-ion-attachments-bench';

@@ -14,10 +14,9 @@
  * their sides for ION_DEST_BENCH_ROUNDS rounds (default 2) and keep the best of each. The
  * last line is the figures as one JSON object.
  */
-import './quiet-sdk-notice.js';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, writeSync, closeSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,94 +25,15 @@ import { createS3Client } from '../aws/clients.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, formatBytes, parseSize } from '../delivery/index.js';
 import { roleArn } from '../policy/index.js';
 import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, pythonExecutable, startEmulator, type Emulator } from '../emulator/emulator.js';
+import { processCpuSeconds } from './process-cpu.js';
+import { generateSnapshot } from './synthetic-snapshot.js';
 
 const run = promisify(execFile);
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const MiB = 2 ** 20;
-/** Share of the snapshot that is CSV tables; the rest is attachments. */
-const TABLE_SHARE = 0.7;
-/** A table is at most this large, so a big snapshot has many tables to compress in parallel. */
-const MAX_TABLE_BYTES = 64 * MiB;
-/** Attachment files up to this size. */
-const MAX_ATTACHMENT_BYTES = 8 * MiB;
 const BUCKET = 'ion-dest-bench';
 /** Rounds of each comparison (ION_DEST_BENCH_ROUNDS); the best of each side counts. */
 const ROUNDS = Math.max(1, Number(process.env.ION_DEST_BENCH_ROUNDS ?? 2));
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** 8 MiB of varied CSV rows (ids, serials, words, timestamps, free text), reused as a block. */
-function csvBlock(): Buffer {
-  const r = prng(42);
-  const words = ['torque', 'bracket', 'inspection', 'passed', 'failed', 'rework', 'anodize', 'weld', 'fixture', 'lot', 'serial', 'calibration'];
-  const lines: string[] = [];
-  let bytes = 0;
-  for (let i = 0; bytes < 8 * MiB; i++) {
-    const w = () => words[Math.floor(r() * words.length)];
-    const line = `${i + 1},${Math.floor(r() * 1e9).toString(36)}-${Math.floor(r() * 1e6)},PN-${Math.floor(r() * 99999)},${w()},"${w()} ${w()} ${w()}",${(r() * 1000).toFixed(3)},2026-0${1 + Math.floor(r() * 9)}-${10 + Math.floor(r() * 18)}T${10 + Math.floor(r() * 13)}:${10 + Math.floor(r() * 49)}:00Z\n`;
-    lines.push(line);
-    bytes += line.length;
-  }
-  return Buffer.from(lines.join(''));
-}
-
-function writeRepeated(path: string, block: Buffer, size: number): void {
-  const fd = openSync(path, 'w');
-  let left = size;
-  while (left > 0) {
-    const n = Math.min(left, block.length);
-    writeSync(fd, block, 0, n);
-    left -= n;
-  }
-  closeSync(fd);
-}
-
-function generateSnapshot(root: string, size: number): { tablesDir: string; attachmentsDir: string; tables: number; attachments: number } {
-  const tablesDir = join(root, 'tables');
-  const attachmentsDir = join(root, 'attachments');
-  mkdirSync(tablesDir, { recursive: true });
-  const csv = csvBlock();
-  const header = Buffer.from('id,serial,part_number,status,note,value,created_at\n');
-  const tableBytes = Math.floor(size * TABLE_SHARE);
-  const tables = Math.max(4, Math.ceil(tableBytes / MAX_TABLE_BYTES));
-  for (let i = 0; i < tables; i++) {
-    writeRepeated(join(tablesDir, `table_${String(i).padStart(3, '0')}.csv`), Buffer.concat([header, csv]), Math.floor(tableBytes / tables));
-  }
-  const random = prng(7);
-  const noise = Buffer.alloc(MAX_ATTACHMENT_BYTES);
-  for (let i = 0; i < noise.length; i += 4) noise.writeUInt32LE(Math.floor(random() * 2 ** 32), i);
-  let left = size - tableBytes;
-  let attachments = 0;
-  while (left > 0) {
-    const n = Math.min(left, Math.max(4096, Math.floor(random() * MAX_ATTACHMENT_BYTES)));
-    const dir = join(attachmentsDir, `folder-${attachments % 10}`);
-    mkdirSync(dir, { recursive: true });
-    // Offset the noise per file so no two attachments are identical.
-    writeRepeated(join(dir, `attachment-${attachments}.bin`), Buffer.concat([noise.subarray(attachments % 4096), noise.subarray(0, attachments % 4096)]), n);
-    left -= n;
-    attachments += 1;
-  }
-  return { tablesDir, attachmentsDir, tables, attachments };
-}
-
-/** CPU seconds a process has used so far (Linux /proc), or NaN where that cannot be read. */
-function processCpuSeconds(pid: number): number {
-  try {
-    // After the command name: state is field 3, utime 14 and stime 15 (clock ticks, 100 a second).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
 
 /** Run `work` and add the CPU seconds the emulator spent meanwhile. */
 async function withEmulatorCpu<T extends object>(emulator: Emulator, work: () => Promise<T>): Promise<T & { emulatorCpuSeconds: number }> {

@@ -5,7 +5,6 @@
  *   npm run bench:verify                  # 100 destinations, concurrency 8
  *   npm run bench:verify -- --count 20 --concurrency 4
  */
-import './quiet-sdk-notice.js';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FLEET_CONCURRENCY, verifyFleet } from '../verifier/fleet.js';

@@ -1,11 +1,7 @@
 #!/usr/bin/env node
-// Runs the compiled JavaScript in dist/ (`npm run build`; `npm ci` in a clone builds it, and the
-// package ships it built). No TypeScript loader at run time.
+// Runs the compiled JavaScript in dist/ (`npm run build` in a clone; the package ships it
+// built). No TypeScript loader at run time.
 import { existsSync } from 'node:fs';
-
-// The AWS SDK pinned in package.json supports Node 20; its notice about future SDK
-// releases needing Node 22 would otherwise interleave with --json output on stderr.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {

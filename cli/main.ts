@@ -9,6 +9,27 @@ import { reportError } from './report-error.js';
 // yargs's CommonJS build: its ES module build wraps --help text in the middle of words.
 const yargs = createRequire(import.meta.url)('yargs') as typeof yargsType;
 
+/**
+ * yargs reads a value that starts with `-` and a digit (`--part-size -5MiB`) as short flags
+ * (`-5 -M -i -B`, "Unknown arguments: 5, M, i, B"). No flag of this program is a dash and a
+ * digit, so such a word after a `--flag` is that flag's value: joined as `--flag=-5MiB`, it
+ * reaches the flag's own check, which names the flag, the value and the rule.
+ */
+export function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const word = argv[i] as string;
+    const next = argv[i + 1];
+    if (/^--[a-z][a-z0-9-]*$/.test(word) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${word}=${next}`);
+      i += 1;
+    } else {
+      out.push(word);
+    }
+  }
+  return out;
+}
+
 /** A command line yargs could not parse (unknown flag, missing option, bad choice). */
 class UsageError extends Error {}
 
@@ -19,7 +40,7 @@ class UsageError extends Error {}
  */
 export async function main(argv: readonly string[]): Promise<number> {
   commandOutcome.exitCode = EXIT_OK;
-  const parser = yargs([...argv])
+  const parser = yargs(joinDashValues(argv))
     .scriptName('ion-dest')
     .usage('$0 <command> [options]')
     .epilogue('Set up, verify and deliver ION snapshots into a customer S3 destination. Exit codes: 0 success, 1 a check or job failed, 2 bad usage or input.')

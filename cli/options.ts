@@ -1,4 +1,6 @@
 import type { Options } from 'yargs';
+import { IonDestError, isIonDestError } from '../errors/index.js';
+import { describeProblems } from '../policy/index.js';
 
 /**
  * Option definitions shared by every command, so a flag means the same thing and
@@ -39,4 +41,45 @@ export function pickOptions<K extends keyof typeof OPTIONS>(
     picked[name] = { ...OPTIONS[name], ...(required.includes(name) ? { demandOption: true } : {}) };
   }
   return picked;
+}
+
+/**
+ * The flag each field name of the library's checks stands for. Library calls name a field
+ * in words (`bucket name`); on the command line every command names the flag to fix
+ * (`--bucket`), the same way everywhere.
+ */
+export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  'role ARN': '--role-arn',
+  'external ID': '--external-id',
+  'bucket name': '--bucket',
+  region: '--region',
+  tenant: '--tenant',
+  'job ID': '--job-id',
+  'expected bucket owner': '--expected-bucket-owner',
+  'max archive size': '--max-archive-size',
+  'part size': '--part-size',
+  concurrency: '--concurrency',
+  'gzip level': '--gzip-level',
+  'max attempts': '--max-attempts',
+  'snapshot time': '--snapshot-time',
+  'session duration': '--session-duration',
+  'older than': '--older-than',
+};
+
+/**
+ * Run a library call; an INVALID_INPUT it throws (at once or as a rejected promise) is
+ * thrown again with each field named as its flag.
+ */
+export function withFlagNames<T>(call: () => T): T {
+  const rename = (error: unknown): never => {
+    if (!isIonDestError(error) || error.code !== 'INVALID_INPUT' || error.problems.length === 0) throw error;
+    const problems = error.problems.map((p) => ({ ...p, field: FLAG_OF_FIELD[p.field] ?? p.field }));
+    throw new IonDestError('INVALID_INPUT', describeProblems(problems), { source: 'user', problems });
+  };
+  try {
+    const result = call();
+    return (result instanceof Promise ? result.catch(rename) : result) as T;
+  } catch (error) {
+    return rename(error);
+  }
 }

@@ -1,6 +1,7 @@
 import { directoryAttachmentSource, directoryTableSource, type AttachmentSource, type TableSource } from '../delivery/index.js';
 import { createPostgresTableSource } from '../delivery/sources/postgres-tables.js';
 import { createS3AttachmentSource } from '../delivery/sources/s3-attachments.js';
+import type { InputProblem } from '../errors/index.js';
 import { assertNoProblems } from '../policy/index.js';
 
 // In a module of their own, so that `deliver --help` shows them without loading the sources' drivers and clients.
@@ -38,7 +39,7 @@ export function createSnapshotSources(args: SnapshotSourceArgs): { tables: Table
   const tables =
     args.schema !== undefined
       ? createPostgresTableSource({ schema: args.schema, ...(args['database-url'] !== undefined ? { databaseUrl: args['database-url'] } : {}) })
-      : directoryTableSource(args.tables as string);
+      : directoryTableSource(args.tables as string, '--tables');
   const attachments = fromS3
     ? createS3AttachmentSource({
         url: args.attachments,
@@ -47,6 +48,41 @@ export function createSnapshotSources(args: SnapshotSourceArgs): { tables: Table
         ...(args.profile ? { profile: args.profile } : {}),
         ...(args['endpoint-url'] ? { endpointUrl: args['endpoint-url'] } : {}),
       })
-    : directoryAttachmentSource(args.attachments);
+    : directoryAttachmentSource(args.attachments, '--attachments');
   return { tables, attachments };
+}
+
+/**
+ * The sources' pre-flight (a directory that is missing or unreadable, a file that cannot be
+ * packed, a `.csv.gz` that is not gzip), before any AWS call: every problem, each naming the
+ * flag and the file.
+ */
+export async function checkSnapshotSources(sources: { tables: TableSource; attachments: AttachmentSource }): Promise<InputProblem[]> {
+  const [tables, attachments] = await Promise.all([sources.tables.check?.() ?? [], sources.attachments.check?.() ?? []]);
+  return [...tables, ...attachments];
+}
+
+/** True when a PostgreSQL URL carries a password (`user:password@`, or `?password=`). */
+export function databaseUrlHasPassword(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.password !== '' || parsed.searchParams.has('password');
+  } catch {
+    return /:[^/@]*@|[?&]password=/i.test(url);
+  }
+}
+
+/**
+ * A password on the command line is readable by every local user (`ps`, /proc/<pid>/cmdline)
+ * for the whole delivery: the warning to show (never the password), saying what to use instead.
+ * @see https://www.postgresql.org/docs/current/libpq-pgpass.html
+ * @see https://www.postgresql.org/docs/current/libpq-envars.html
+ */
+export function commandLineSecretWarning(args: Pick<SnapshotSourceArgs, 'database-url'>): string | undefined {
+  const url = args['database-url'];
+  if (url === undefined || !databaseUrlHasPassword(url)) return undefined;
+  return (
+    '--database-url carries a password, which any user of this machine can read in the process list while the delivery runs. ' +
+    'Pass the URL in DATABASE_URL instead, or leave the password out of it and use PGPASSWORD or a ~/.pgpass file (see "Snapshot sources" in the README).'
+  );
 }

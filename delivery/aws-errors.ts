@@ -38,6 +38,7 @@ function pickCode(facts: AwsErrorFacts, context: CallContext): ErrorCode {
   if (isAccessDenied(facts)) {
     if (op === 'ListMultipartUploads' || op === 'AbortMultipartUpload') return 'MULTIPART_DENIED';
     if (op === 'HeadObject') return 'READ_DENIED';
+    if (op === 'ListObjectsV2') return 'LIST_DENIED';
     return 'WRITE_DENIED';
   }
   return 'AWS_REQUEST_FAILED';

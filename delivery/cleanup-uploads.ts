@@ -16,6 +16,7 @@ import {
 import { toIonDestError } from './aws-errors.js';
 import { createDeliveryCredentials } from './delivery-credentials.js';
 import { tenantPrefix } from './object-keys.js';
+import { removeDeadSpools } from './spool.js';
 
 /** By default only uploads older than a day are aborted, so a delivery running right now is left alone. */
 export const DEFAULT_CLEANUP_AGE_MS = 24 * 3_600_000;
@@ -53,13 +54,19 @@ export interface CleanupReport {
   aborted: StaleUpload[];
   /** Incomplete uploads under the prefix left alone because they are younger than the cut-off. */
   kept: StaleUpload[];
+  /**
+   * Spool folders (compressed tables in TMPDIR) of deliveries on this machine whose process
+   * was killed, removed (or, in a dry run, that would be). See spool.ts.
+   */
+  removedSpools: string[];
 }
 
 /**
  * `cleanup`: list incomplete multipart uploads under `<tenant>/` (never wider) and abort
  * those older than the cut-off, for deliveries that crashed before they could abort their
  * own. A bucket lifecycle rule with AbortIncompleteMultipartUpload does the same on the
- * customer's side.
+ * customer's side. On this machine, it also removes the temporary spool folders of
+ * deliveries whose process was killed (removeDeadSpools), before any AWS call.
  *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpu-abort-incomplete-mpu-lifecycle-config.html
@@ -78,6 +85,7 @@ export async function cleanupUploads(options: CleanupUploadsOptions): Promise<Cl
       ? undefined
       : { field: 'older than', value: String(options.olderThanMs), rule: 'the age is a finite, non-negative duration' },
   ]);
+  const removedSpools = await removeDeadSpools(undefined, { dryRun: options.dryRun ?? false });
   const olderThanMs = options.olderThanMs ?? DEFAULT_CLEANUP_AGE_MS;
   const cutoff = (options.now ?? new Date()).getTime() - olderThanMs;
   const prefix = tenantPrefix(options.tenant);
@@ -119,7 +127,7 @@ export async function cleanupUploads(options: CleanupUploadsOptions): Promise<Cl
         source: 'destination',
       });
     }
-    return { bucket: options.bucket, prefix, olderThanSeconds: olderThanMs / 1000, dryRun: options.dryRun ?? false, aborted: stale, kept };
+    return { bucket: options.bucket, prefix, olderThanSeconds: olderThanMs / 1000, dryRun: options.dryRun ?? false, aborted: stale, kept, removedSpools };
   } finally {
     client.destroy();
   }

@@ -27,13 +27,21 @@ import type { ProgressListener } from './progress.js';
 import type { DeliveredObject, DeliveryReport } from './report.js';
 import type { AttachmentSource, TableRef, TableSnapshot, TableSource } from './sources/types.js';
 import { startDigestThreads } from './part-digests.js';
-import { createSpool } from './spool.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MAX_PART_SIZE, MIN_PART_SIZE, uploadArchive } from './upload-archive.js';
+import { findPreviousDelivery, removePreviousManifest, removeSupersededObjects } from './previous-delivery.js';
+import { createSpool, removeDeadSpools } from './spool.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, uploadArchive } from './upload-archive.js';
+import {
+  CONCURRENCY_RANGE,
+  GZIP_LEVEL_RANGE,
+  MAX_ARCHIVE_SIZE_RANGE,
+  MAX_ATTEMPTS_RANGE,
+  PART_SIZE_RANGE,
+  partMemoryProblem,
+  snapshotTimeProblem,
+} from './delivery-limits.js';
+import type { AcceptedRange } from './parse-size.js';
 
-/** The smallest archive limit accepted: room for a header and a little data. */
-export const MIN_MAX_ARCHIVE_SIZE = 4096;
-/** More parts in flight than this gain nothing and cost memory (concurrency × part size). */
-const MAX_CONCURRENCY = 64;
+export { MIN_MAX_ARCHIVE_SIZE } from './delivery-limits.js';
 
 export interface DeliverSnapshotOptions {
   /** The customer's delivery role (its account owns the bucket unless `expectedBucketOwner` says otherwise). */
@@ -87,23 +95,22 @@ export function validateDeliveryOptions(o: Omit<DeliverSnapshotOptions, 'tables'
     validateTenant(o.tenant),
     validateJobId(o.jobId),
     o.expectedBucketOwner === undefined ? undefined : validateAccountId(o.expectedBucketOwner, 'expected bucket owner'),
-    integerIn('max archive size', o.maxArchiveSize, MIN_MAX_ARCHIVE_SIZE, Number.MAX_SAFE_INTEGER, `at least ${MIN_MAX_ARCHIVE_SIZE} bytes`),
-    integerIn('part size', o.partSize, MIN_PART_SIZE, MAX_PART_SIZE, 'S3 parts are 5 MiB to 5 GiB'),
-    integerIn('concurrency', o.concurrency, 1, MAX_CONCURRENCY, `a whole number from 1 to ${MAX_CONCURRENCY}`),
-    integerIn('gzip level', o.gzipLevel, 1, 9, 'a whole number from 1 (fastest) to 9 (smallest)'),
-    integerIn('compress concurrency', o.compressConcurrency, 1, MAX_CONCURRENCY, `a whole number from 1 to ${MAX_CONCURRENCY}`),
-    integerIn('max attempts', o.maxAttempts, 1, 20, 'a whole number from 1 to 20'),
-    integerIn('session duration', o.sessionDurationSeconds, 900, 43_200, 'STS sessions last 900 to 43200 seconds'),
-    o.snapshotTime !== undefined && Number.isNaN(o.snapshotTime.getTime())
-      ? { field: 'snapshot time', value: String(o.snapshotTime), rule: 'a snapshot time is a valid date' }
-      : undefined,
+    integerIn('max archive size', o.maxArchiveSize, MAX_ARCHIVE_SIZE_RANGE),
+    integerIn('part size', o.partSize, PART_SIZE_RANGE),
+    integerIn('concurrency', o.concurrency, CONCURRENCY_RANGE),
+    integerIn('gzip level', o.gzipLevel, GZIP_LEVEL_RANGE),
+    integerIn('compress concurrency', o.compressConcurrency, CONCURRENCY_RANGE),
+    integerIn('max attempts', o.maxAttempts, MAX_ATTEMPTS_RANGE),
+    integerIn('session duration', o.sessionDurationSeconds, { min: 900, max: 43_200, rule: 'STS sessions last 900 to 43200 seconds' }),
+    partMemoryProblem(o.partSize, o.concurrency ?? DEFAULT_CONCURRENCY),
+    snapshotTimeProblem(o.snapshotTime),
   ];
   assertNoProblems(problems);
 }
 
-function integerIn(field: string, value: number | undefined, min: number, max: number, rule: string): InputProblem | undefined {
+function integerIn(field: string, value: number | undefined, range: AcceptedRange): InputProblem | undefined {
   if (value === undefined) return undefined;
-  return Number.isInteger(value) && value >= min && value <= max ? undefined : { field, value: String(value), rule };
+  return Number.isInteger(value) && value >= range.min && value <= range.max ? undefined : { field, value: String(value), rule: range.rule };
 }
 
 /**
@@ -111,12 +118,16 @@ function integerIn(field: string, value: number | undefined, min: number, max: n
  * archive(s) and, when asked, the manifest, all under `<tenant>/<job-id>/` in the layout
  * of the setup guide. Tables are compressed (in parallel, into a temporary spool) while the
  * attachments upload; every archive streams from its sources into a multipart upload.
+ * A re-run of a job replaces the previous delivery as a whole (see previous-delivery.ts).
  * The spool is removed and the table snapshot closed whatever happens.
  *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html
  */
 export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<DeliveryReport> {
   validateDeliveryOptions(options);
+  // The sources' pre-flight (directories, names, gzip headers), before any AWS call.
+  const [tableProblems, attachmentProblems] = await Promise.all([options.tables.check?.(), options.attachments.check?.()]);
+  assertNoProblems([...(tableProblems ?? []), ...(attachmentProblems ?? [])]);
   const startedAt = new Date();
   const emit: ProgressListener = options.onProgress ?? (() => {});
   const snapshotTime = new Date(Math.floor((options.snapshotTime ?? startedAt).getTime() / 1000) * 1000);
@@ -158,6 +169,8 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
   });
 
   const snapshot = await openTables(options.tables);
+  // Spools of deliveries killed outright on this machine hold tenants' tables: reclaim them.
+  await removeDeadSpools().catch(() => []);
   const spool = await createSpool();
   // The first failure stops everything else (compression and the other upload).
   const stop = new AbortController();
@@ -183,6 +196,10 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
     assertUniqueNames('attachment', attachmentEntries.map((e) => e.name));
     for (const t of snapshot.tables) assertSafeTableName(t.name, options.tables.description);
     assertUniqueNames('table', snapshot.tables.map((t) => t.name));
+    // The re-run rule (previous-delivery.ts): the previous manifest goes before anything is
+    // uploaded, the previous delivery's other objects only once this one's archives are complete.
+    const previous = await findPreviousDelivery(client, bucket, tenant, jobId);
+    const removed = await removePreviousManifest(client, bucket, tenant, jobId, previous);
     const attachmentsPlan = plan('attachments', attachmentEntries, { tenant, jobId, maxArchiveSize }, emit, warn);
 
     // Tables compress in archive order, in parallel, while the attachments upload.
@@ -241,6 +258,7 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
     const prepared = await preparing.all;
 
     const objects = [...attachmentObjects, ...tableObjects];
+    removed.push(...(await removeSupersededObjects(client, bucket, tenant, jobId, previous, objects.map((o) => o.key))));
     const sourceBytes =
       attachmentEntries.reduce((sum, e) => sum + e.size, 0) + prepared.reduce((sum, t) => sum + t.sourceBytes, 0);
     if (options.manifest) {
@@ -262,6 +280,7 @@ export async function deliverSnapshot(options: DeliverSnapshotOptions): Promise<
       sourceBytes,
       deliveredBytes: objects.reduce((sum, o) => sum + o.size, 0),
       objects,
+      removed,
       sessions,
       warnings,
     };

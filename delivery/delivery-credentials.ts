@@ -1,14 +1,15 @@
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { assumeDeliveryRole, DEFAULT_SESSION_DURATION_SECONDS } from '../aws/assume-role.js';
 import { createStsClient, type AwsClientOptions } from '../aws/clients.js';
-import { toIonDestError } from './aws-errors.js';
+import { IonDestError } from '../errors/index.js';
 
 /**
  * Session length the delivery asks for. One hour is IAM's default MaxSessionDuration for
  * a role, so the request is valid against any role; longer deliveries refresh.
  * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (DurationSeconds)
  */
-export const DEFAULT_SESSION_SECONDS = 3600;
+export const DEFAULT_SESSION_SECONDS = DEFAULT_SESSION_DURATION_SECONDS;
 
 /** Refresh at the latest this long before a session expires (room for slow calls and clock skew). */
 export const MAX_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -57,6 +58,20 @@ export interface DeliveryCredentialsOptions {
  * outlives several sessions goes on. Concurrent callers share one renewal. The source
  * credentials for STS come from the standard chain or `profile`.
  *
+ * Not `fromTemporaryCredentials` of `@aws-sdk/credential-providers`: it sends the same
+ * AssumeRole (external ID, session name, duration) but leaves renewal to the calling
+ * client's identity cache, which renews only in the last five minutes of a session
+ * (`EXPIRATION_MS` of @smithy/core's memoizeIdentityProvider; no option changes it), so a
+ * session shorter than that would be renewed on every request; its STS errors reach the
+ * caller through whichever S3 call needed credentials, to be mapped as that call's
+ * failure (WRITE_DENIED for an UploadPart) instead of ASSUME_ROLE_DENIED or
+ * SESSION_DURATION_EXCEEDED; it builds its own STS client instead of the project's
+ * (aws/clients.ts); and it reports neither each new session (`onSession`, the progress
+ * events) nor the AssumeRole request ID the verifier's report shows. Wrapping it for all
+ * that would leave as much code as this, and a second AssumeRole path beside the
+ * verifier's. Both use `assumeDeliveryRole` (aws/assume-role.ts), the one AssumeRole call
+ * and its error mapping.
+ *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html
  */
 export function createDeliveryCredentials(options: DeliveryCredentialsOptions): AwsCredentialIdentityProvider {
@@ -74,32 +89,23 @@ export function createDeliveryCredentials(options: DeliveryCredentialsOptions): 
 
   const assume = async (): Promise<AwsCredentialIdentity> => {
     const requestedAt = now();
-    const out = await sts
-      .send(
-        new AssumeRoleCommand({
-          RoleArn: options.roleArn,
-          RoleSessionName: options.sessionName,
-          ExternalId: options.externalId,
-          DurationSeconds: options.durationSeconds ?? DEFAULT_SESSION_SECONDS,
-        }),
-      )
-      .catch((error: unknown) => {
-        throw toIonDestError(error, { operation: 'AssumeRole', roleArn: options.roleArn });
+    const { credentials: identity, requestId } = await assumeDeliveryRole(sts, {
+      roleArn: options.roleArn,
+      externalId: options.externalId,
+      sessionName: options.sessionName,
+      durationSeconds: options.durationSeconds ?? DEFAULT_SESSION_SECONDS,
+    });
+    const expiration = identity.expiration;
+    if (!expiration) {
+      throw new IonDestError('AWS_REQUEST_FAILED', `AssumeRole on ${options.roleArn} returned a session with no expiration`, {
+        source: 'aws',
+        ...(requestId ? { requestId } : {}),
       });
-    const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.Expiration) {
-      throw new Error('AssumeRole returned no credentials');
     }
-    const expiresAt = c.Expiration.getTime();
-    const identity: AwsCredentialIdentity = {
-      accessKeyId: c.AccessKeyId,
-      secretAccessKey: c.SecretAccessKey,
-      ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
-      expiration: c.Expiration,
-    };
+    const expiresAt = expiration.getTime();
     current = { identity, refreshAt: expiresAt - refreshMarginMs(expiresAt - requestedAt) };
     sessions += 1;
-    options.onSession?.({ expiration: c.Expiration, number: sessions });
+    options.onSession?.({ expiration, number: sessions });
     return identity;
   };
 

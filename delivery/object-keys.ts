@@ -32,3 +32,22 @@ export function archiveKey(tenant: string, jobId: string, kind: ArchiveKind, par
 export function manifestKey(tenant: string, jobId: string): string {
   return `${deliveryPrefix(tenant, jobId)}manifest_${jobId}.json`;
 }
+
+/**
+ * Whether `key` is one of the job's own objects: an archive of either kind, plain or
+ * numbered, or the manifest, directly under `<tenant>/<job-id>/`. The re-run rule removes
+ * nothing else (see previous-delivery.ts).
+ */
+export function isJobObjectKey(key: string, tenant: string, jobId: string): boolean {
+  const prefix = deliveryPrefix(tenant, jobId);
+  if (!key.startsWith(prefix)) return false;
+  const name = key.slice(prefix.length);
+  if (name === `manifest_${jobId}.json`) return true;
+  return (['tables', 'attachments'] as const).some((kind) => {
+    const head = `snapshot_${kind}_`;
+    const tail = `${jobId}.tar`;
+    if (name === head + tail) return true;
+    if (!name.startsWith(`${head}part`) || !name.endsWith(`_${tail}`)) return false;
+    return /^[1-9][0-9]*$/.test(name.slice(head.length + 4, name.length - tail.length - 1));
+  });
+}

@@ -25,19 +25,38 @@ const DURATION_UNITS_MS: Readonly<Record<string, number>> = {
 
 export const DURATION_RULE = 'a duration is a number with a unit s, m, h or d (e.g. 90m, 24h, 7d)';
 
+/** The values a flag accepts, and the rule that says so (for the message). */
+export interface AcceptedRange {
+  min: number;
+  max: number;
+  rule: string;
+}
+
 /**
- * Parse a size such as `5368709120`, `512MiB`, `5GiB` or `1.5GB` into bytes.
- * Throws INVALID_INPUT naming the field, the value and the rule.
+ * Parse a size such as `5368709120`, `512MiB`, `5GiB` or `1.5GB` into bytes, within `range`
+ * when one is given. Throws INVALID_INPUT naming the field, the value as typed and the rule.
  */
-export function parseSize(text: string | number, field = 'size'): number {
+export function parseSize(text: string | number, field = 'size', range?: AcceptedRange): number {
   const value = String(text).trim();
   const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(value);
   const unit = m ? SIZE_UNITS[(m[2] ?? '').toLowerCase() || 'b'] : undefined;
   const bytes = m && unit !== undefined ? Math.floor(Number(m[1]) * unit) : NaN;
   if (!Number.isSafeInteger(bytes) || bytes <= 0) {
-    assertNoProblems([{ field, value, rule: SIZE_RULE }]);
+    assertNoProblems([{ field, value, rule: /^-\s*\d/.test(value) ? `a size is greater than zero; ${SIZE_RULE}` : SIZE_RULE }]);
   }
+  if (range && (bytes < range.min || bytes > range.max)) assertNoProblems([{ field, value, rule: range.rule }]);
   return bytes;
+}
+
+/**
+ * Parse a whole number typed on the command line (`--concurrency 4`) within `range`.
+ * The message shows the value as typed (`"abc"`, not `NaN`).
+ */
+export function parseWholeNumber(text: string | number, field: string, range: AcceptedRange): number {
+  const value = String(text).trim();
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < range.min || n > range.max) assertNoProblems([{ field, value, rule: range.rule }]);
+  return n;
 }
 
 /** Parse a duration such as `24h` or `90m` into milliseconds. */

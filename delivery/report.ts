@@ -41,6 +41,13 @@ export interface DeliveryReport {
   deliveredBytes: number;
   /** Archives, then the manifest when one was written, in upload order. */
   objects: DeliveredObject[];
+  /**
+   * Keys of an earlier delivery of the same job this one removed (the re-run rule, see
+   * previous-delivery.ts): its manifest, removed before the first upload (and written anew
+   * when this delivery writes one), and its archives this delivery did not overwrite. In a
+   * versioned bucket each removal is a delete marker; the objects stay recoverable.
+   */
+  removed: string[];
   /** Role sessions used (more than one when the delivery outlived a session). */
   sessions: number;
   warnings: string[];
@@ -52,6 +59,9 @@ export function formatDeliveryReport(report: DeliveryReport): string {
     `Delivered ${report.tables} tables and ${report.attachments} attachments to s3://${report.bucket}/${report.prefix}`,
     `  snapshot time ${report.snapshotTime}; ${formatBytes(report.sourceBytes)} read, ${formatBytes(report.deliveredBytes)} written in ${report.durationSeconds.toFixed(1)} s; ${report.sessions} role session(s)`,
     ...report.objects.map((o) => `  ${o.key}  ${formatBytes(o.size)}  crc32 ${o.checksum}${o.entries ? `  (${o.entries} entries)` : ''}`),
+    ...(report.removed.length > 0
+      ? [`  removed ${report.removed.length} object(s) of the previous delivery of this job:`, ...report.removed.map((k) => `    ${k}`)]
+      : []),
     ...report.warnings.map((w) => `warning: ${w}`),
   ];
   return `${lines.join('\n')}\n`;

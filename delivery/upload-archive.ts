@@ -2,19 +2,11 @@ import { AbortMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCom
 import { IonDestError, isIonDestError } from '../errors/index.js';
 import { toIonDestError } from './aws-errors.js';
 import { crc32ToBase64, uploadStream, type StreamUploadResult } from './stream-upload.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE } from './upload-defaults.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MAX_BUFFERED_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from './upload-defaults.js';
 
-/**
- * S3 allows at most 10,000 parts per multipart upload.
- * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html
- */
-export const MAX_PARTS = 10_000;
-/** S3's smallest part (all but the last). */
-export const MIN_PART_SIZE = 5 * 2 ** 20;
-/** S3's largest part. */
-export const MAX_PART_SIZE = 5 * 2 ** 30;
-// In a module of their own, so that `deliver --help` shows them without loading the AWS SDK.
-export { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE } from './upload-defaults.js';
+// In a module of their own, so that `deliver --help` and the input checks use them without
+// loading the AWS SDK.
+export { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MAX_BUFFERED_PART_SIZE, MAX_PARTS, MAX_PART_SIZE, MIN_PART_SIZE } from './upload-defaults.js';
 /**
  * Every object carries a CRC32 checksum that S3 verifies on arrival. Multipart uploads
  * ask for the FULL_OBJECT type, so the stored value is the CRC32 of the whole archive,
@@ -25,11 +17,15 @@ export { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE } from './upload-defaults.js';
  */
 export const CHECKSUM_ALGORITHM = 'CRC32' as const;
 
-/** Part size for an object of `size` bytes: `requested` (or the default), grown so the object fits in MAX_PARTS parts. */
+/**
+ * Part size for an object of `size` bytes: `requested` (or the default), grown so the object
+ * fits in MAX_PARTS parts, never above the 1 GiB a part buffer may hold (enough for S3's
+ * largest object, 5 TiB in 10,000 parts; see delivery-limits.ts).
+ */
 export function choosePartSize(size: number, requested: number = DEFAULT_PART_SIZE): number {
   const mib = 2 ** 20;
   const needed = Math.ceil(Math.ceil(size / MAX_PARTS) / mib) * mib;
-  return Math.min(MAX_PART_SIZE, Math.max(MIN_PART_SIZE, requested, needed));
+  return Math.min(MAX_BUFFERED_PART_SIZE, Math.max(MIN_PART_SIZE, requested, needed));
 }
 
 export interface UploadArchiveOptions {

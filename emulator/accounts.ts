@@ -20,8 +20,8 @@ import {
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createIamClient, createS3Client, createStsClient } from '../aws/clients.js';
-import { ABORT_INCOMPLETE_MULTIPART_DAYS } from '../stacks/cloudformation/bucket-resources.js';
 import {
+  DESTINATION_BUCKET_SETTINGS as SETTINGS,
   ASSUME_ROLE_ACTION,
   POLICY_VERSION,
   assertNoProblems,
@@ -262,7 +262,7 @@ export async function createCustomerDestination(
     );
     if (options.versioning !== false) {
       await s3.send(
-        new PutBucketVersioningCommand({ Bucket: options.bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+        new PutBucketVersioningCommand({ Bucket: options.bucket, VersioningConfiguration: { Status: SETTINGS.versioningStatus } }),
       );
     }
     if (encryption !== 'none') {
@@ -273,8 +273,8 @@ export async function createCustomerDestination(
             Rules: [
               {
                 ApplyServerSideEncryptionByDefault: kmsKeyArn
-                  ? { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: kmsKeyArn }
-                  : { SSEAlgorithm: 'AES256' },
+                  ? { SSEAlgorithm: SETTINGS.encryption.withKey.algorithm, KMSMasterKeyID: kmsKeyArn }
+                  : { SSEAlgorithm: SETTINGS.encryption.withoutKey.algorithm },
                 BucketKeyEnabled: kmsKeyArn !== undefined,
               },
             ],
@@ -368,20 +368,27 @@ export async function applyStackBucketSettings(
     await s3.send(
       new PutPublicAccessBlockCommand({
         Bucket: bucket,
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: SETTINGS.publicAccessBlock.blockPublicAcls,
+          IgnorePublicAcls: SETTINGS.publicAccessBlock.ignorePublicAcls,
+          BlockPublicPolicy: SETTINGS.publicAccessBlock.blockPublicPolicy,
+          RestrictPublicBuckets: SETTINGS.publicAccessBlock.restrictPublicBuckets,
+        },
       }),
     );
-    await s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] } }));
+    await s3.send(
+      new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: SETTINGS.objectOwnership }] } }),
+    );
     await s3.send(
       new PutBucketLifecycleConfigurationCommand({
         Bucket: bucket,
         LifecycleConfiguration: {
           Rules: [
             {
-              ID: 'abort-incomplete-uploads',
+              ID: SETTINGS.lifecycle.ruleId,
               Status: 'Enabled',
               Filter: { Prefix: '' },
-              AbortIncompleteMultipartUpload: { DaysAfterInitiation: ABORT_INCOMPLETE_MULTIPART_DAYS },
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: SETTINGS.lifecycle.abortIncompleteMultipartUploadDays },
             },
           ],
         },

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,7 @@ import { freePort } from './free-port.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LAUNCHER = join(HERE, 'moto_launcher.py');
+const MOTO_VERSION_CHECK = join(HERE, 'moto_version.py');
 
 /** How long moto may take to answer its first request. */
 const STARTUP_TIMEOUT_MS = 30_000;
@@ -44,6 +45,17 @@ export interface Emulator {
 /** The Python interpreter that has moto: ION_DEST_PYTHON, else python3. */
 export function pythonExecutable(): string {
   return process.env.ION_DEST_PYTHON ?? 'python3';
+}
+
+/**
+ * Whether the emulator's Python has the moto version the fidelity and speed layers were
+ * tested with (pinned in requirements.txt; the launcher refuses any other): undefined when
+ * it has, else the problem and what to install.
+ */
+export function motoVersionProblem(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const r = spawnSync(pythonExecutable(), [MOTO_VERSION_CHECK], { env, encoding: 'utf8', timeout: 60_000 });
+  if (r.error) return `could not run ${pythonExecutable()} (set ION_DEST_PYTHON to the Python that has moto): ${r.error.message}`;
+  return r.status === 0 ? undefined : `${r.stderr}${r.stdout}`.trim();
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {

@@ -16,8 +16,9 @@ export interface TroubleshootingRow {
 export const TROUBLESHOOTING = {
   INVALID_INPUT: {
     symptom: 'Input rejected before any AWS call',
-    cause: 'A value given to the toolkit breaks a rule (account ID, external ID, bucket name, region, partition, KMS key ARN, role name, tenant, job ID).',
-    fix: 'Correct the named field; the message states the rule. Nothing was created or changed.',
+    cause:
+      'A value given to the toolkit breaks a rule (account ID, external ID, bucket name, region or a region outside --partition, KMS key ARN, role name or role ARN path, tenant, job ID, a size or count out of its range, a snapshot time a tar header cannot hold), or a deliver source fails its pre-flight: a --tables or --attachments directory that is missing or unreadable, a file name that is not UTF-8 or holds a control, bidirectional-control or line-separator character, two names equal under Unicode NFC, a .csv.gz that is not gzip, a symbolic link or special file.',
+    fix: 'Correct the named flag or file; the message shows the value as given and the rule (`ion-dest regions` lists the regions). Nothing was created or changed.',
   },
   DATABASE_CONNECTION_FAILED: {
     symptom: 'Cannot connect to the PostgreSQL database of the snapshot',
@@ -56,9 +57,10 @@ export const TROUBLESHOOTING = {
     fix: 'Add the `StringEquals` condition on `sts:ExternalId` with the external ID First Resonance provided, exactly as in the setup guide (`ion-dest policy trust` prints the document).',
   },
   EXTERNAL_ID_NOT_EXACT: {
-    symptom: 'Role can be assumed with any external ID',
-    cause: 'The trust condition on `sts:ExternalId` matches values other than the one provided (a `StringLike` wildcard, a list with extra values, or a second trust statement without the condition).',
-    fix: 'Use `StringEquals` with exactly the external ID First Resonance provided (`ion-dest policy trust` prints it); remove other statements that trust First Resonance.',
+    symptom: 'Role can be assumed with an external ID other than the one provided',
+    cause:
+      "The trust condition on `sts:ExternalId` matches values other than the one provided: a `StringLike` wildcard (`ion-acme-*`), `StringEqualsIgnoreCase`, a negated operator (`StringNotEquals`), a list with extra values, or a second trust statement without the condition. `verify` presents an unrelated external ID and IDs derived from the real one (a character appended or put in front, the last character removed or changed, the letters' case flipped); the message names which were accepted, never the ID itself.",
+    fix: 'Use `StringEquals` with exactly the external ID First Resonance provided (`ion-dest policy trust` prints it); remove other statements that trust First Resonance. `ion-dest audit` in the customer account shows the condition as deployed.',
   },
   SESSION_DURATION_EXCEEDED: {
     symptom: 'AssumeRole rejected: DurationSeconds exceeds the MaxSessionDuration',
@@ -107,7 +109,7 @@ export const TROUBLESHOOTING = {
   },
   WRITE_DENIED: {
     symptom: 'Test write fails (AccessDenied)',
-    cause: 'The role lacks `s3:PutObject` on the objects (`arn:aws:s3:::<bucket>/*`), or a bucket policy denies the write.',
+    cause: 'The role lacks `s3:PutObject` on the objects (`arn:aws:s3:::<bucket>/*`), or a bucket policy denies the write. For `deliver` re-running a job, the call that failed may be the DeleteObject that removes the previous delivery\'s objects (the message names the operation): the role then lacks `s3:DeleteObject`.',
     fix: 'Check the permission policy includes `s3:PutObject` on the bucket resource `arn:aws:s3:::<bucket>/*`.',
   },
   READ_DENIED: {
@@ -212,8 +214,13 @@ export const TROUBLESHOOTING = {
   },
   TRUST_POLICY_WIDER: {
     symptom: 'Trust policy grants more than the contract',
-    cause: 'The trust policy allows actions beyond `sts:AssumeRole` (such as `sts:TagSession`) or has extra statements.',
-    fix: 'Replace the trust policy with the setup guide document (`ion-dest policy trust`).',
+    cause: 'A statement of the trust policy is not the contract\'s (First Resonance\'s account, `sts:AssumeRole`, `StringEquals` on `sts:ExternalId`): it allows other actions (`sts:TagSession`, `*`), uses `NotAction`, `NotPrincipal`, `Resource` or `NotResource`, or carries an element IAM does not know. The message says what it allows; a condition does not make it safe.',
+    fix: 'Replace the trust policy with the setup guide document (`ion-dest policy trust`); a Deny statement may stay (it grants nothing).',
+  },
+  TRUST_CONDITION_EXTRA: {
+    symptom: 'Trust policy adds conditions to the contract (warning)',
+    cause: "The trust statement requires more than the external ID (another condition key or operator). Every condition must hold, so this only narrows who may assume the role, but First Resonance's requests must meet it or delivery stops.",
+    fix: 'Remove the extra condition unless agreed with First Resonance; run `ion-dest verify` to prove the role can still be assumed.',
   },
   PERMISSION_POLICY_MISSING: {
     symptom: 'No permission policy on the role',
@@ -222,17 +229,17 @@ export const TROUBLESHOOTING = {
   },
   PERMISSION_ACTION_MISSING: {
     symptom: 'Permission policy lacks an action the delivery needs',
-    cause: "An action of the setup guide policy is not granted on its resource (or a Deny statement removes it).",
+    cause: "An action of the setup guide policy is not granted on its resource, or a Deny statement removes it (as a warning when the Deny has a condition: it removes the action whenever the condition holds).",
     fix: 'Add the missing action named in the message on the named resource; the setup guide policy lists all seven.',
   },
   PERMISSION_ACTION_EXTRA: {
     symptom: 'Permission policy grants extra actions',
-    cause: 'The role is allowed actions the delivery never uses (or a wildcard such as `s3:*`).',
-    fix: 'Remove the extra actions named in the message; keep exactly the setup guide policy.',
+    cause: 'An inline or attached policy allows actions the delivery never uses: another action, a wildcard such as `s3:*` or `*`, `NotAction` (every action but the named ones), or an element an identity policy does not take. A condition on it does not make it safe.',
+    fix: 'Remove the extra actions named in the message (or detach the managed policy that grants them); keep exactly the setup guide policy.',
   },
   PERMISSION_RESOURCE_WIDER: {
     symptom: 'Permission policy reaches beyond the bucket',
-    cause: 'A statement names a resource other than `arn:aws:s3:::<bucket>` and `arn:aws:s3:::<bucket>/*` (a wildcard, another bucket, or `NotResource`).',
+    cause: 'An inline or attached policy allows an action on a resource outside `arn:aws:s3:::<bucket>` and its objects (and the bucket\'s KMS key): a wildcard such as `*`, another bucket, or `NotResource`. A resource inside the bucket (`arn:aws:s3:::<bucket>/acme/*`) is not wider.',
     fix: 'Restrict the resources to the bucket and its objects, as in the setup guide.',
   },
   BUCKET_PUBLIC_ACCESS_NOT_BLOCKED: {
@@ -246,9 +253,24 @@ export const TROUBLESHOOTING = {
     fix: 'Set Object Ownership to Bucket owner enforced (ACLs disabled).',
   },
   BUCKET_POLICY_RISK: {
-    symptom: 'Bucket policy may block or widen the delivery',
-    cause: 'The bucket policy allows a wildcard principal, or denies actions the delivery role needs.',
-    fix: 'Review the statements named in the message; the delivery needs none of a bucket policy.',
+    symptom: 'Bucket policy may block the delivery',
+    cause: 'A bucket policy statement denies, with no condition, an action the delivery role needs (or has an Effect other than Allow and Deny).',
+    fix: 'Review the statements named in the message; the delivery needs no bucket policy statement but the TLS-only deny.',
+  },
+  BUCKET_POLICY_PUBLIC: {
+    symptom: 'Bucket policy grants access to anyone',
+    cause: 'A bucket policy statement allows `Principal: "*"` (or uses `NotPrincipal`), so any AWS account and anonymous callers get the access it names (unless Block Public Access\'s `RestrictPublicBuckets` is on, which limits a public policy to your own account and AWS services). A condition such as `Bool aws:SecureTransport "true"` does not limit who; only `StringEquals` on `aws:PrincipalAccount`/`aws:SourceAccount` (or `aws:PrincipalArn`) naming your own account does.',
+    fix: 'Remove the statement (the delivery needs none), or name principals of your own account, or add `StringEquals` `aws:PrincipalAccount` your account ID.',
+  },
+  BUCKET_POLICY_CROSS_ACCOUNT: {
+    symptom: 'Bucket policy grants another account direct access',
+    cause: "A bucket policy statement allows a principal outside the bucket owner's account (First Resonance's account, another account, a service or federated principal) to reach the bucket directly, bypassing the delivery role, its external ID and its permission policy.",
+    fix: 'Remove the statement: First Resonance reaches the bucket only through the delivery role. For a service principal, add `StringEquals` `aws:SourceAccount` your account ID.',
+  },
+  BUCKET_POLICY_NO_TLS_DENY: {
+    symptom: 'Bucket policy does not refuse plain HTTP (warning)',
+    cause: 'The bucket has no policy statement denying requests without TLS (Deny, `Principal: "*"`, `s3:*` on the bucket and its objects, `Bool` `aws:SecureTransport` `"false"`), which the customer stack deploys.',
+    fix: 'Add the TLS-only deny of the customer stack (CloudFormation `BucketPolicy`, Terraform `aws_s3_bucket_policy`) to the bucket policy.',
   },
   BUCKET_LIFECYCLE_NO_ABORT: {
     symptom: 'No lifecycle rule aborts incomplete multipart uploads',
@@ -257,18 +279,18 @@ export const TROUBLESHOOTING = {
   },
   SNAPSHOT_SOURCE_INVALID: {
     symptom: 'deliver: the snapshot source cannot be packed',
-    cause: 'The tables or attachments directory is missing or unreadable, holds a file that is not a table (<table>.csv or <table>.csv.gz), a symbolic link or special file, two tables of the same name, or a name with a control character, "..", or an empty segment.',
+    cause: 'What the delivery lists after its pre-flight (an s3:// attachment key, or a directory changed since) has a directory that is missing or unreadable, a file that is not a table (<table>.csv or <table>.csv.gz), a symbolic link or special file, two entries of the same name or names equal under Unicode NFC, or a name that is not UTF-8 or has a control, bidirectional-control or line-separator character, "..", or an empty segment.',
     fix: 'Fix the file the message names (rename, remove or move it) and run the same job again. Nothing is skipped silently.',
   },
   SOURCE_FILE_CHANGED: {
     symptom: 'deliver: a source file changed while it was being packed',
-    cause: 'A table or attachment file grew, shrank or vanished between planning (its size went into the tar header) and packing.',
-    fix: 'Deliver from a snapshot that does not change while it is delivered, and run the same job again; it overwrites the same keys.',
+    cause: 'A table or attachment file (the message names it) was deleted, replaced, truncated, appended to or rewritten between the listing of the snapshot and its last byte being read: its size, modification time or file identity changed. The archive holding it was aborted, never completed, and no manifest was written.',
+    fix: 'Deliver from a snapshot that does not change while it is delivered (a copy, or a quiesced export), and run the same job again: the re-run replaces the previous delivery of the job as a whole.',
   },
   SPOOL_FAILED: {
     symptom: 'deliver: compressing a table to the temporary folder failed',
     cause: 'The temporary folder (TMPDIR, else the system default) is full, not writable, or the table stream failed mid-read.',
-    fix: 'Free space in the temporary folder or point TMPDIR at a larger disk (it needs at most the compressed size of the tables: each is deleted once packed), then run the job again.',
+    fix: 'Free space in the temporary folder or point TMPDIR at a larger disk (the spool is `$TMPDIR/ion-dest-spool-<pid>-…`; it needs at most the compressed size of the tables: each is deleted once packed), then run the job again. Spools of deliveries that were killed are removed by the next delivery or `cleanup` on the machine.',
   },
   ARCHIVE_SIZE_MISMATCH: {
     symptom: 'deliver: an archive came out another size than planned',
@@ -278,7 +300,7 @@ export const TROUBLESHOOTING = {
   UPLOAD_FAILED: {
     symptom: 'deliver: uploading an archive failed',
     cause: 'S3 (or the endpoint) kept failing after every retry: connection resets, 5xx errors or throttling, or the role lost access during the upload. The multipart upload was aborted, so no partial object or stored parts remain.',
-    fix: 'Read the AWS error in the message, fix what it names, and run the same job again: it overwrites the same keys.',
+    fix: 'Read the AWS error in the message, fix what it names, and run the same job again: the re-run replaces the previous delivery of the job as a whole (its manifest is removed first, so the job reads as incomplete until the re-run completes).',
   },
   UPLOAD_NOT_ABORTED: {
     symptom: 'deliver: a failed upload could not be aborted',
@@ -292,8 +314,8 @@ export const TROUBLESHOOTING = {
   },
   DELIVERY_INTERRUPTED: {
     symptom: 'deliver: stopped by Ctrl-C (SIGINT) or SIGTERM',
-    cause: 'The delivery was interrupted. The upload in progress was aborted and the temporary folder removed; archives already completed stay, and no manifest was written, so the delivery reads as incomplete.',
-    fix: 'Run the same job again: it overwrites the same keys.',
+    cause: 'The delivery was interrupted. The upload in progress was aborted and the temporary folder removed; archives already completed stay (and, for a re-run, the previous delivery\'s archives), and no manifest is there, so the delivery reads as incomplete.',
+    fix: 'Run the same job again: the re-run replaces the previous delivery of the job as a whole.',
   },
   STALE_UPLOADS_REMAIN: {
     symptom: 'cleanup: some incomplete uploads could not be aborted',
@@ -317,8 +339,8 @@ export const TROUBLESHOOTING = {
   },
   EMULATOR_START_FAILED: {
     symptom: 'demo: the local AWS emulator did not start',
-    cause: 'The Python interpreter (ION_DEST_PYTHON, else python3) is missing or cannot import moto with its server (`moto[server]`), or moto exited on start (the message shows its last output).',
-    fix: "Install the emulator: `pip install 'moto[server]' boto3` (or point ION_DEST_PYTHON at a Python that has it), then run `ion-dest demo` again.",
+    cause: 'The Python interpreter (ION_DEST_PYTHON, else python3) is missing or cannot import moto with its server (`moto[server]`), its moto is not the version the emulator is tested with (the message names both), or moto exited on start (the message shows its last output).',
+    fix: "Install the emulator: the moto version the message names, `pip install 'moto[server]==<version>' boto3` (`emulator/requirements.txt` in the ion-dest folder pins it), or point ION_DEST_PYTHON at a Python that has it; then run `ion-dest demo` again.",
   },
   DEPLOY_TOOL_MISSING: {
     symptom: 'demo --method cdktf: Terraform or its offline provider mirror is missing',

@@ -34,12 +34,23 @@ export interface ParsedRoleArn {
   roleName: string;
 }
 
-const ROLE_ARN = /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role(\/(?:[\x21-\x7e]*\/)?)([\w+=,.@-]{1,64})$/;
+/**
+ * A role path is `/` alone or `/`-delimited segments of printable ASCII (`!` to `~`), at
+ * most 512 characters. IAM's own pattern would let a segment be empty (`//`) or hold `*`;
+ * neither names a real folder, and a `*` or `?` in an ARN is a wildcard wherever the ARN
+ * lands in a policy, so each segment here is one or more characters other than `/`, `*`
+ * and `?`.
+ * @see https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (Path: 1 to 512 characters)
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-friendly-names (paths)
+ */
+const ROLE_ARN = /^arn:(aws|aws-us-gov|aws-cn):iam::(\d{12}):role(\/(?:[\x21-\x29\x2b-\x2e\x30-\x3e\x40-\x7e]+\/)*)([\w+=,.@-]{1,64})$/;
+/** The longest role path IAM accepts. */
+export const MAX_ROLE_PATH_LENGTH = 512;
 
 /** Parse a role ARN, or return undefined when it is not one. */
 export function parseRoleArn(arn: string): ParsedRoleArn | undefined {
   const m = ROLE_ARN.exec(arn);
-  if (!m) return undefined;
+  if (!m || (m[3] as string).length > MAX_ROLE_PATH_LENGTH) return undefined;
   return {
     partition: m[1] as Partition,
     accountId: m[2] as string,

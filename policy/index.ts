@@ -1,5 +1,7 @@
 export * from './arns.js';
 export * from './bucket-policy.js';
+export * from './bucket-settings.js';
+export * from './external-id.js';
 export * from './partitions.js';
 export * from './permission-policy.js';
 export * from './trust-policy.js';

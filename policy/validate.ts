@@ -66,10 +66,15 @@ export const BUCKET_NAME_IP_ADDRESS_RULE = 'a bucket name is not formatted as an
 export const RESERVED_BUCKET_PREFIX_RULE = 'a bucket name does not start with a reserved prefix';
 export const RESERVED_BUCKET_SUFFIX_RULE = 'a bucket name does not end with a reserved suffix';
 
-/** Tenant and job ID become one S3 key segment each: no `/`, no `..`, nothing a shell or IAM wildcard would misread. */
-export const KEY_SEGMENT_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$';
+/**
+ * Tenant and job ID become one S3 key segment each: no `/`, no `..`, nothing a shell or IAM
+ * wildcard would misread, and no trailing `.` (Windows drops it from a folder name, so
+ * `acme.` would extract onto `acme`).
+ * @see https://learn.microsoft.com/en-us/windows/win32/fileio/naming-a-file#naming-conventions
+ */
+export const KEY_SEGMENT_PATTERN = '^[A-Za-z0-9]([A-Za-z0-9_.-]{0,126}[A-Za-z0-9_-])?$';
 export const KEY_SEGMENT_RULE =
-  'is 1 to 128 characters of letters, digits, _ . and -, starts with a letter or digit, and has no ".."';
+  'is 1 to 128 characters of letters, digits, _ . and -, starts with a letter or digit, does not end with ".", and has no ".."';
 
 function matches(pattern: string, value: string): boolean {
   return new RegExp(pattern, 'u').test(value);
@@ -100,7 +105,8 @@ export function validateExternalIds(ids: readonly string[], field = 'external ID
 }
 
 /** @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html */
-export const ROLE_ARN_RULE = 'a role ARN has the form arn:<partition>:iam::<12-digit account>:role/<name>';
+export const ROLE_ARN_RULE =
+  'a role ARN has the form arn:<partition>:iam::<12-digit account>:role/<name> or role/<path>/<name>, where the path is at most 512 characters of "/"-separated non-empty segments of printable ASCII without * or ?';
 
 export const validateRoleArn: Validator = (value, field = 'role ARN') =>
   parseRoleArn(value) ? undefined : problem(field, value, ROLE_ARN_RULE);

@@ -15,8 +15,8 @@ import {
   validateTrustedAccountId,
   type Partition,
 } from '../policy/index.js';
-import { failFrom, flag, pass, skip, type Verdict } from './check-result.js';
-import { diffPermissionPolicy, diffTrustPolicy, type PolicyDifference } from './diff-policy.js';
+import { failFrom, skip, type Verdict } from './check-result.js';
+import { diffPermissionPolicy, diffTrustPolicy, verdictFromDifferences } from './diff-policy.js';
 import {
   judgeBucketPolicy,
   judgeEncryption,
@@ -69,20 +69,6 @@ const DEFAULT_AUDIT_REGION = 'us-east-1';
 
 function timed(id: AuditCheckId, verdict: Verdict, durationMs: number): CheckResult<AuditCheckId> {
   return { id, ...verdict, durationMs };
-}
-
-/** A verdict from policy differences: fail for `failKinds`, warn for the rest. */
-function verdictFromDifferences(
-  differences: PolicyDifference[],
-  failKinds: readonly PolicyDifference['kind'][],
-  okMessage: string,
-): Verdict {
-  if (differences.length === 0) return pass(okMessage);
-  const failing = differences.filter((d) => failKinds.includes(d.kind));
-  const first = failing[0] ?? differences[0]!;
-  return flag(failing.length > 0 ? 'fail' : 'warn', first.code, `${differences.length} difference(s) from the contract`, {
-    details: differences.map((d) => `[${d.code}] ${d.message}`),
-  });
 }
 
 /** Validate before any AWS call. */
@@ -161,8 +147,7 @@ export async function auditDestination(options: AuditOptions): Promise<AuditRepo
         'role-trust',
         verdictFromDifferences(
           diffTrustPolicy({ trustedAccountId: options.trustedAccountId, externalIds, partition }, role.trustPolicy),
-          ['wrong-principal', 'wildcard-principal', 'missing-condition', 'wrong-condition', 'extra-action'],
-          `trust policy is exactly the contract: ${options.trustedAccountId} with the external ID`,
+          `trust policy grants exactly the contract: ${options.trustedAccountId} with the external ID`,
         ),
         roleMs,
       ),
@@ -172,7 +157,6 @@ export async function auditDestination(options: AuditOptions): Promise<AuditRepo
     const expected = permissionPolicy({ bucket: options.bucket, partition, ...(keyUsable ? { kmsKeyArn } : {}) });
     const permissions = verdictFromDifferences(
       diffPermissionPolicy(expected, role.permissionPolicies),
-      ['missing-policy', 'missing-action'],
       `permission policies grant exactly the contract on ${options.bucket}${keyUsable ? ' and its KMS key' : ''}`,
     );
     if (kmsKeyArn !== undefined && !keyUsable) {
@@ -190,7 +174,7 @@ export async function auditDestination(options: AuditOptions): Promise<AuditRepo
     ['bucket-encryption', judgeEncryption],
     ['bucket-public-access', judgePublicAccessBlock],
     ['bucket-ownership', judgeOwnership],
-    ['bucket-policy', (b) => judgeBucketPolicy(b, options.bucket, partition)],
+    ['bucket-policy', (b) => judgeBucketPolicy(b, { bucket: options.bucket, partition, ownerAccountId: owner, trustedAccountId: options.trustedAccountId })],
     ['bucket-lifecycle', judgeLifecycle],
   ];
   for (const [id, judge] of bucketChecks) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { IonDestError } from '../errors/index.js';
+import { EXTERNAL_ID_MAX_LENGTH, EXTERNAL_ID_MIN_LENGTH } from '../policy/index.js';
 import { MIN_SESSION_DURATION_SECONDS, VERIFY_SESSION_PREFIX, assumeDeliveryRole } from './check-assume-role.js';
 import { flag, pass, type Verdict } from './check-result.js';
 
@@ -12,18 +13,15 @@ export function randomExternalId(avoid: string): string {
   }
 }
 
+/** What one probe AssumeRole got: refused, or a session (and its request ID). */
+type ProbeAnswer = { accepted: false } | { accepted: true; requestId: string | undefined };
+
 /**
- * A probe AssumeRole that the trust policy must refuse. A refusal is the pass; a
- * session is the failure (and is simply dropped: it created nothing).
+ * A probe AssumeRole that the trust policy must refuse. A refusal is the answer
+ * wanted; a session is simply dropped (it created nothing). Any other failure (no
+ * credentials, no connection, throttling) is thrown: the probe got no answer.
  */
-async function probeAssumeRole(
-  sts: STSClient,
-  roleArn: string,
-  externalId: string | undefined,
-  sessionSuffix: string,
-  onAllowed: (requestId: string | undefined) => Verdict,
-  deniedMessage: string,
-): Promise<Verdict> {
+async function probeAssumeRole(sts: STSClient, roleArn: string, externalId: string | undefined, sessionSuffix: string): Promise<ProbeAnswer> {
   try {
     const session = await assumeDeliveryRole(sts, {
       roleArn,
@@ -32,9 +30,9 @@ async function probeAssumeRole(
       durationSeconds: MIN_SESSION_DURATION_SECONDS,
       sessionName: `${VERIFY_SESSION_PREFIX}-${sessionSuffix}`,
     });
-    return onAllowed(session.requestId);
+    return { accepted: true, requestId: session.requestId };
   } catch (error) {
-    if (error instanceof IonDestError && error.code === 'ASSUME_ROLE_DENIED') return pass(deniedMessage);
+    if (error instanceof IonDestError && error.code === 'ASSUME_ROLE_DENIED') return { accepted: false };
     throw error;
   }
 }
@@ -43,32 +41,100 @@ async function probeAssumeRole(
  * `external-id-required`: AssumeRole without an external ID must be denied.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  */
-export function checkExternalIdRequired(sts: STSClient, roleArn: string): Promise<Verdict> {
-  return probeAssumeRole(
-    sts,
-    roleArn,
-    undefined,
-    'probe-no-external-id',
-    (requestId) =>
-      flag('fail', 'EXTERNAL_ID_NOT_REQUIRED', `AssumeRole on ${roleArn} with no external ID succeeded; it must be denied`, {
-        requestId,
-      }),
-    'AssumeRole with no external ID was denied',
-  );
+export async function checkExternalIdRequired(sts: STSClient, roleArn: string): Promise<Verdict> {
+  const answer = await probeAssumeRole(sts, roleArn, undefined, 'probe-no-external-id');
+  if (!answer.accepted) return pass('AssumeRole with no external ID was denied');
+  return flag('fail', 'EXTERNAL_ID_NOT_REQUIRED', `AssumeRole on ${roleArn} with no external ID succeeded; it must be denied`, {
+    requestId: answer.requestId,
+  });
 }
 
-/** `external-id-exact`: AssumeRole with a different, random external ID must be denied. */
-export function checkExternalIdExact(sts: STSClient, roleArn: string, externalId: string): Promise<Verdict> {
-  const other = randomExternalId(externalId);
-  return probeAssumeRole(
-    sts,
-    roleArn,
-    other,
-    'probe-wrong-external-id',
-    (requestId) =>
-      flag('fail', 'EXTERNAL_ID_NOT_EXACT', `AssumeRole on ${roleArn} with the random external ID ${other} succeeded; it must be denied`, {
-        requestId,
-      }),
-    'AssumeRole with a different external ID was denied',
+/** One wrong external ID `external-id-exact` sends, and how to name it without the real ID. */
+export interface ExternalIdProbe {
+  /** Short name, also the end of the probe's session name (CloudTrail). */
+  variant: 'unrelated' | 'suffix' | 'leading' | 'prefix' | 'changed' | 'case';
+  /** The probe in words; never contains the real external ID. */
+  description: string;
+  value: string;
+}
+
+/** Swap the case of every ASCII letter (external IDs hold ASCII only). */
+function flipCase(value: string): string {
+  return value.replace(/[A-Za-z]/g, (c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()));
+}
+
+/**
+ * The wrong external IDs `external-id-exact` presents: an unrelated random one, and
+ * five derived from the real one, each aimed at a loose condition that accepts the
+ * real ID but no unrelated one. With the real ID `ion-acme-7f3a9c`:
+ * `StringLike "ion-acme-*"` accepts it with a character appended, without its last
+ * character and with its last character changed; `"ion-acme-7f3a9c*"` with a
+ * character appended; `"ion-acme-7f3a9?"` with its last character changed;
+ * `"*7f3a9c"` with a character put in front; `StringEqualsIgnoreCase` with its
+ * letters' case flipped. A wildcard inside the value (`"ion-?cme-7f3a9c"`) is beyond
+ * them: `ion-dest audit` reads the condition itself.
+ * Each is itself a valid external ID (2 to 1224 characters of `[\w+=,.@:/-]`), so a
+ * denial is the trust policy's answer, not a validation error; a variant that cannot
+ * be formed (an ID at the length limit cannot grow, one of two characters cannot
+ * shrink, one without letters has no case) is left out. None equals the real ID.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_String
+ * @see https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html (ExternalId)
+ */
+export function externalIdProbes(externalId: string): ExternalIdProbe[] {
+  const unrelated = randomExternalId(externalId);
+  const probes: ExternalIdProbe[] = [{ variant: 'unrelated', description: `an unrelated random external ID (${unrelated})`, value: unrelated }];
+  const derived = (variant: ExternalIdProbe['variant'], phrase: string, value: string) => {
+    // A short ID can give the same value twice ("00" grown at either end): send it once.
+    if (!probes.some((p) => p.value === value)) probes.push({ variant, description: `the external ID ${phrase}`, value });
+  };
+  if (externalId.length < EXTERNAL_ID_MAX_LENGTH) {
+    derived('suffix', 'with a character appended', `${externalId}0`);
+    derived('leading', 'with a character put in front', `0${externalId}`);
+  }
+  if (externalId.length > EXTERNAL_ID_MIN_LENGTH) derived('prefix', 'without its last character', externalId.slice(0, -1));
+  derived('changed', 'with its last character changed', `${externalId.slice(0, -1)}${externalId.endsWith('0') ? '1' : '0'}`);
+  const flipped = flipCase(externalId);
+  if (flipped !== externalId) derived('case', "with its letters' case flipped", flipped);
+  return probes;
+}
+
+type ProbeOutcome = { probe: ExternalIdProbe; error?: unknown } & ProbeAnswer;
+
+/**
+ * `external-id-exact`: AssumeRole with each of `externalIdProbes` must be denied. The
+ * probes run at once; the verdict waits for all of them. Any accepted probe fails the
+ * check, and the message names which (in words: the real external ID stays out of
+ * reports). A probe that got no answer (throttled, network) fails the check with its
+ * own error when none was accepted: a denial of the others proves too little.
+ */
+export async function checkExternalIdExact(sts: STSClient, roleArn: string, externalId: string): Promise<Verdict> {
+  const probes = externalIdProbes(externalId);
+  const outcomes = await Promise.all(
+    probes.map(async (probe): Promise<ProbeOutcome> => {
+      try {
+        return { probe, ...(await probeAssumeRole(sts, roleArn, probe.value, `probe-external-id-${probe.variant}`)) };
+      } catch (error) {
+        return { probe, accepted: false, error };
+      }
+    }),
+  );
+  const accepted = outcomes.filter((o): o is Extract<ProbeOutcome, { accepted: true }> => o.accepted);
+  if (accepted.length > 0) {
+    const names = accepted.map((o) => o.probe.description);
+    return flag(
+      'fail',
+      'EXTERNAL_ID_NOT_EXACT',
+      `AssumeRole on ${roleArn} succeeded with ${accepted.length} of ${probes.length} wrong external IDs: ${names.join('; ')}; only the exact external ID may be accepted`,
+      {
+        requestId: accepted[0]!.requestId,
+        details: outcomes.map((o) => `${o.accepted ? 'accepted' : o.error === undefined ? 'denied' : 'no answer'}: ${o.probe.description}${o.accepted && o.requestId ? ` (request ID ${o.requestId})` : ''}`),
+      },
+    );
+  }
+  const unanswered = outcomes.find((o) => o.error !== undefined);
+  if (unanswered) throw unanswered.error;
+  const [, ...derived] = probes.map((p) => p.description.replace(/^the external ID /, ''));
+  return pass(
+    `AssumeRole was denied with each of ${probes.length} wrong external IDs: a random one${derived.length ? `, and the external ID ${derived.join(', ')}` : ''}`,
   );
 }

@@ -10,3 +10,5 @@ export { auditDestination, AUDIT_CHECK_IDS } from './audit-destination.js';
 export type { AuditOptions, AuditReport, AuditCheckId } from './audit-destination.js';
 export { diffPermissionPolicy, diffTrustPolicy } from './diff-policy.js';
 export type { PolicyDifference, DeployedPolicy } from './diff-policy.js';
+export { diffBucketPolicy } from './diff-bucket-policy.js';
+export type { BucketPolicyExpectation } from './diff-bucket-policy.js';

@@ -1,11 +1,6 @@
-import {
-  BUCKET_ACTIONS,
-  bucketArn,
-  bucketObjectsArn,
-  type Partition,
-} from '../policy/index.js';
 import { flag, pass, type Verdict } from './check-result.js';
-import { matchesPattern } from './diff-policy.js';
+import { diffBucketPolicy, type BucketPolicyExpectation } from './diff-bucket-policy.js';
+import { verdictFromDifferences } from './diff-policy.js';
 import type { DeployedBucket } from './read-bucket.js';
 
 /**
@@ -44,47 +39,18 @@ export function judgeOwnership(bucket: DeployedBucket): Verdict {
   return flag('warn', 'BUCKET_OWNERSHIP_NOT_ENFORCED', `Object Ownership is ${bucket.ownership ?? 'not configured'}, not BucketOwnerEnforced`);
 }
 
-interface RawStatement {
-  Sid?: unknown;
-  Effect?: unknown;
-  Principal?: unknown;
-  Action?: unknown;
-  Resource?: unknown;
-  Condition?: unknown;
-}
-
-function list(value: unknown): string[] {
-  return value === undefined || value === null ? [] : (Array.isArray(value) ? value : [value]).map(String);
-}
-
-function isWildcardPrincipal(principal: unknown): boolean {
-  return principal === '*' || (typeof principal === 'object' && principal !== null && list((principal as { AWS?: unknown }).AWS).includes('*'));
-}
-
 /**
- * A bucket policy is optional. It is flagged when it allows everyone unconditionally,
- * or denies a delivery action with no condition (a TLS-only deny is conditional and fine).
+ * A bucket policy is optional; the contract needs none. See diffBucketPolicy for the rule:
+ * any Allow reaching outside the owner's account fails, a missing TLS-only deny warns.
  */
-export function judgeBucketPolicy(bucket: DeployedBucket, bucketName: string, partition: Partition): Verdict {
-  if (bucket.policy === undefined) return pass('no bucket policy');
-  const raw = (bucket.policy as { Statement?: unknown }).Statement;
-  const statements = (Array.isArray(raw) ? raw : raw ? [raw] : []) as RawStatement[];
-  const resources = [bucketArn(partition, bucketName), bucketObjectsArn(partition, bucketName)];
-  const risks: string[] = [];
-  statements.forEach((s, i) => {
-    const where = `Statement[${i}]${typeof s.Sid === 'string' ? ` (${s.Sid})` : ''}`;
-    if (s.Effect === 'Allow' && isWildcardPrincipal(s.Principal) && s.Condition === undefined) {
-      risks.push(`${where} allows ${list(s.Action).join(', ')} to every principal`);
-    }
-    if (s.Effect === 'Deny' && s.Condition === undefined) {
-      const denied = BUCKET_ACTIONS.filter(
-        (a) => list(s.Action).some((p) => matchesPattern(p, a, true)) && list(s.Resource).some((r) => resources.some((res) => matchesPattern(r, res))),
-      );
-      if (denied.length > 0) risks.push(`${where} denies ${denied.join(', ')} with no condition`);
-    }
-  });
-  if (risks.length === 0) return pass(`bucket policy has ${statements.length} statement(s), none in the delivery's way`);
-  return flag('warn', 'BUCKET_POLICY_RISK', `bucket policy: ${risks.length} statement(s) to review`, { details: risks });
+export function judgeBucketPolicy(bucket: DeployedBucket, expectation: BucketPolicyExpectation): Verdict {
+  const differences = diffBucketPolicy(expectation, bucket.policy);
+  const raw = (bucket.policy as { Statement?: unknown } | undefined)?.Statement;
+  const count = Array.isArray(raw) ? raw.length : raw ? 1 : 0;
+  return verdictFromDifferences(
+    differences,
+    `bucket policy has ${count} statement(s): the TLS-only deny, and no access for anyone outside account ${expectation.ownerAccountId}`,
+  );
 }
 
 /** @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpu-abort-incomplete-mpu-lifecycle-config.html */

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, createStsClient } from '../aws/clients.js';
 import { describeAwsError } from '../aws/aws-errors.js';
+import type { ErrorCode } from '../errors/index.js';
 import { checkAssumeRole, DEFAULT_SESSION_DURATION_SECONDS, VERIFY_SESSION_PREFIX, type AssumedSession } from './check-assume-role.js';
 import { checkBucket } from './check-bucket.js';
 import { checkExternalIdExact, checkExternalIdRequired } from './check-external-id.js';
@@ -20,6 +21,37 @@ function skipped(id: CheckId, message: string): CheckResult {
 
 function isProbe(id: CheckId): boolean {
   return (PROBE_CHECK_IDS as readonly CheckId[]).includes(id);
+}
+
+/**
+ * Why an external ID probe's own failure is assume-role's failure again: the call could
+ * not be made or answered (no credentials, rejected credentials, no connection,
+ * throttling), whatever the trust policy says. Reported once, under `assume-role`.
+ */
+const CALLER_FAILURES: Partial<Record<ErrorCode, string>> = {
+  SOURCE_CREDENTIALS_MISSING: 'skipped: no credentials to call STS, see assume-role',
+  SOURCE_CREDENTIALS_INVALID: 'skipped: STS rejected the source credentials, see assume-role',
+  SOURCE_CREDENTIALS_EXPIRED: 'skipped: the source credentials have expired, see assume-role',
+  ENDPOINT_UNREACHABLE: 'skipped: the STS endpoint could not be reached, see assume-role',
+  THROTTLED: 'skipped: STS throttled the requests, see assume-role',
+};
+
+/**
+ * An external ID probe's result in the light of `assume-role`'s. When assume-role
+ * failed for a reason about the caller or the connection and the probe failed for the
+ * same one, the probe asked nothing: skipped, with the reason. When the role refused
+ * the right external ID too, a refused probe proves nothing (skipped), but an accepted
+ * one still shows the trust policy lets in a wrong or missing ID (kept as a failure).
+ */
+export function judgeProbe(assumed: CheckResult, probe: CheckResult): CheckResult {
+  if (assumed.status === 'pass') return probe;
+  const callerFailure = assumed.code === undefined ? undefined : CALLER_FAILURES[assumed.code];
+  if (callerFailure !== undefined && probe.status === 'fail' && probe.code === assumed.code) {
+    return { id: probe.id, ...skip(callerFailure), durationMs: probe.durationMs };
+  }
+  if (probe.status !== 'pass') return probe;
+  const why = assumed.code === 'ASSUME_ROLE_DENIED' ? 'was denied too' : 'failed too, see assume-role';
+  return { id: probe.id, ...skip(`not proven: AssumeRole with the right external ID ${why}`), durationMs: probe.durationMs };
 }
 
 /**
@@ -60,14 +92,7 @@ export async function runChecks(options: VerifyOptions, expectedBucketOwner: str
         ];
     const [assumed, ...probed] = await Promise.all([assume, ...probes]);
     record(assumed);
-    for (const probe of probed) {
-      // A refusal proves nothing when the right external ID is refused as well.
-      record(
-        assumed.status !== 'pass' && probe.status === 'pass'
-          ? { ...probe, ...skip('not proven: AssumeRole with the right external ID was denied too') }
-          : probe,
-      );
-    }
+    for (const probe of probed) record(judgeProbe(assumed, probe));
     if (session === undefined) {
       for (const id of CHECK_IDS) if (!results.has(id)) record(skipped(id, 'skipped: the role could not be assumed'));
       return finish(results, options);

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { pickOptions } from '../options.js';
+import { pickOptions, withFlagNames } from '../options.js';
 
 interface CleanupArgs {
   'role-arn': string;
@@ -18,7 +18,7 @@ interface CleanupArgs {
 /** `ion-dest cleanup`: abort incomplete multipart uploads a crashed delivery left under the tenant's prefix. */
 export const cleanupCommand: CommandModule<object, CleanupArgs> = {
   command: 'cleanup',
-  describe: "Abort incomplete multipart uploads under the tenant's prefix (left by deliveries that crashed)",
+  describe: "Abort incomplete multipart uploads under the tenant's prefix (left by deliveries that crashed), and remove this machine's spool folders of killed deliveries",
   builder: (y) =>
     y
       .options(
@@ -36,7 +36,7 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
     const { parseDuration } = await import('../../delivery/parse-size.js');
     const { cleanupUploads } = await import('../../delivery/cleanup-uploads.js');
     const olderThanMs = parseDuration(args['older-than'], '--older-than');
-    const report = await cleanupUploads({
+    const report = await withFlagNames(() => cleanupUploads({
       roleArn: args['role-arn'],
       externalId: args['external-id'],
       bucket: args.bucket,
@@ -47,7 +47,7 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
       ...(args['expected-bucket-owner'] ? { expectedBucketOwner: args['expected-bucket-owner'] } : {}),
       ...(args['endpoint-url'] ? { endpointUrl: args['endpoint-url'] } : {}),
       ...(args.profile ? { profile: args.profile } : {}),
-    });
+    }));
     if (args.json) {
       process.stdout.write(`${JSON.stringify(report)}\n`);
       return;
@@ -56,6 +56,9 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
     const lines = [
       `${verb} ${report.aborted.length} incomplete upload(s) under s3://${report.bucket}/${report.prefix} older than ${args['older-than']}; ${report.kept.length} younger left alone`,
       ...report.aborted.map((u) => `  ${u.key}  upload ${u.uploadId}  started ${u.initiated ?? 'unknown'}`),
+      ...(report.removedSpools.length > 0
+        ? [`${report.dryRun ? 'would remove' : 'removed'} ${report.removedSpools.length} spool folder(s) of killed deliveries:`, ...report.removedSpools.map((p) => `  ${p}`)]
+        : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   },

@@ -4,7 +4,7 @@ import { formatBytes } from '../../delivery/parse-size.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE } from '../../delivery/upload-defaults.js';
 import { IonDestError, isIonDestError, type InputProblem } from '../../errors/index.js';
 import { assertNoProblems } from '../../policy/index.js';
-import { pickOptions } from '../options.js';
+import { pickOptions, withFlagNames } from '../options.js';
 import { SNAPSHOT_SOURCE_OPTIONS } from '../snapshot-source-options.js';
 
 interface DeliverArgs {
@@ -22,12 +22,12 @@ interface DeliverArgs {
   'attachments-region'?: string;
   'max-archive-size': string;
   'part-size'?: string;
-  concurrency: number;
-  'gzip-level': number;
+  concurrency: string;
+  'gzip-level': string;
   manifest: boolean;
   'snapshot-time'?: string;
   'expected-bucket-owner'?: string;
-  'max-attempts'?: number;
+  'max-attempts'?: string;
   'endpoint-url'?: string;
   profile?: string;
   json: boolean;
@@ -50,15 +50,18 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
       .option('max-archive-size', {
         type: 'string',
         default: '5GiB',
-        describe: 'Split an archive into numbered parts above this size (bytes, or with a unit: 512MiB, 5GiB)',
+        describe: 'Split an archive into numbered parts above this size (bytes, or with a unit: 512MiB, 5GiB; at most 5TiB)',
       })
-      .option('part-size', { type: 'string', describe: `Multipart part size (default ${formatBytes(DEFAULT_PART_SIZE)}; grown to stay within 10,000 parts)` })
-      .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Parts uploaded at once' })
-      .option('gzip-level', { type: 'number', default: DEFAULT_GZIP_LEVEL, describe: 'gzip level for CSV tables, 1 (fastest) to 9 (smallest)' })
+      .option('part-size', {
+        type: 'string',
+        describe: `Multipart part size, 5MiB to 1GiB (default ${formatBytes(DEFAULT_PART_SIZE)}; grown to stay within 10,000 parts)`,
+      })
+      .option('concurrency', { type: 'string', default: String(DEFAULT_CONCURRENCY), describe: 'Parts uploaded at once, 1 to 64' })
+      .option('gzip-level', { type: 'string', default: String(DEFAULT_GZIP_LEVEL), describe: 'gzip level for CSV tables, 1 (fastest) to 9 (smallest)' })
       .option('manifest', { type: 'boolean', default: false, describe: 'Write manifest_<job-id>.json (every key, size, checksum) after the archives' })
       .option('snapshot-time', { type: 'string', describe: 'Time of the snapshot, ISO 8601 (mtime of every entry; default now)' })
       .option('expected-bucket-owner', { type: 'string', describe: "Account that must own the bucket (default: the role ARN's account)" })
-      .option('max-attempts', { type: 'number', describe: 'Attempts per AWS request before giving up (default 8)' })
+      .option('max-attempts', { type: 'string', describe: 'Attempts per AWS request before giving up (default 8)' })
       .example(
         '$0 deliver --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme --job-id 20260101-0200 --tables ./tables --attachments ./attachments --manifest',
         '',
@@ -71,7 +74,10 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
     // Loaded here, not at the top: `--help` and the other commands need none of it (nor the AWS SDK,
     // the PostgreSQL driver and the worker pool it loads).
     const { deliverSnapshot, formatDeliveryReport, validateDeliveryOptions, parseSize } = await import('../../delivery/index.js');
-    const { createSnapshotSources } = await import('../snapshot-sources.js');
+    const { checkSnapshotSources, commandLineSecretWarning, createSnapshotSources } = await import('../snapshot-sources.js');
+    const { parseWholeNumber } = await import('../../delivery/parse-size.js');
+    const { CONCURRENCY_RANGE, GZIP_LEVEL_RANGE, MAX_ARCHIVE_SIZE_RANGE, MAX_ATTEMPTS_RANGE, PART_SIZE_RANGE, partMemoryProblem, snapshotTimeProblem } =
+      await import('../../delivery/delivery-limits.js');
     const { createProgressDisplay } = await import('../deliver-progress.js');
     // Every input problem at once, destination and sources alike, before anything starts.
     const problems: InputProblem[] = [];
@@ -84,12 +90,17 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
         return undefined;
       }
     };
-    const maxArchiveSize = collect(() => parseSize(args['max-archive-size'], '--max-archive-size'));
-    const partSize = args['part-size'] === undefined ? undefined : collect(() => parseSize(args['part-size'] as string, '--part-size'));
+    // Numbers are parsed here, so a message shows the value as typed ("abc", "1MiB").
+    const maxArchiveSize = collect(() => parseSize(args['max-archive-size'], '--max-archive-size', MAX_ARCHIVE_SIZE_RANGE));
+    const partSize = args['part-size'] === undefined ? undefined : collect(() => parseSize(args['part-size'] as string, '--part-size', PART_SIZE_RANGE));
+    const concurrency = collect(() => parseWholeNumber(args.concurrency, '--concurrency', CONCURRENCY_RANGE));
+    const gzipLevel = collect(() => parseWholeNumber(args['gzip-level'], '--gzip-level', GZIP_LEVEL_RANGE));
+    const maxAttempts = args['max-attempts'] === undefined ? undefined : collect(() => parseWholeNumber(args['max-attempts'] as string, '--max-attempts', MAX_ATTEMPTS_RANGE));
     const snapshotTime = args['snapshot-time'] === undefined ? undefined : new Date(args['snapshot-time']);
-    if (snapshotTime && Number.isNaN(snapshotTime.getTime())) {
-      problems.push({ field: '--snapshot-time', value: args['snapshot-time'] ?? '', rule: 'a snapshot time is an ISO 8601 date and time, e.g. 2026-01-01T02:00:00Z' });
-    }
+    const timeProblem = snapshotTimeProblem(snapshotTime, '--snapshot-time', args['snapshot-time']);
+    if (timeProblem) problems.push(timeProblem);
+    const memoryProblem = partMemoryProblem(partSize, concurrency, '--part-size', args['part-size']);
+    if (memoryProblem) problems.push(memoryProblem);
     const settings = {
       roleArn: args['role-arn'],
       externalId: args['external-id'],
@@ -97,21 +108,25 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
       region: args.region,
       tenant: args.tenant,
       jobId: args['job-id'],
-      concurrency: args.concurrency,
-      gzipLevel: args['gzip-level'],
       manifest: args.manifest,
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(gzipLevel !== undefined ? { gzipLevel } : {}),
       ...(maxArchiveSize !== undefined ? { maxArchiveSize } : {}),
       ...(partSize !== undefined ? { partSize } : {}),
-      ...(snapshotTime && !Number.isNaN(snapshotTime.getTime()) ? { snapshotTime } : {}),
+      ...(snapshotTime && !timeProblem ? { snapshotTime } : {}),
       ...(args['expected-bucket-owner'] ? { expectedBucketOwner: args['expected-bucket-owner'] } : {}),
-      ...(args['max-attempts'] !== undefined ? { maxAttempts: args['max-attempts'] } : {}),
+      ...(maxAttempts !== undefined ? { maxAttempts } : {}),
       ...(args['endpoint-url'] ? { endpointUrl: args['endpoint-url'] } : {}),
       ...(args.profile ? { profile: args.profile } : {}),
     };
-    collect(() => validateDeliveryOptions(settings));
+    collect(() => withFlagNames(() => validateDeliveryOptions(settings)));
     const sources = collect(() => createSnapshotSources(args));
-    assertNoProblems(problems);
+    // The directories are read (names, kinds, the first bytes of each .csv.gz) before any AWS call.
+    if (sources) problems.push(...(await checkSnapshotSources(sources)));
+    assertNoProblems(uniqueProblems(problems));
     const display = createProgressDisplay({ json: args.json, tty: Boolean(process.stderr.isTTY) });
+    const secretWarning = commandLineSecretWarning(args);
+    if (secretWarning) display.listener({ type: 'warning', message: secretWarning });
     // The first Ctrl-C stops cleanly (abort the upload, remove the spool); a second one kills at once.
     const interrupted = new AbortController();
     const onSignal = (signal: NodeJS.Signals) =>
@@ -138,3 +153,14 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
     process.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatDeliveryReport(report));
   },
 };
+
+/** Each problem once: a rule the command line checked is not listed again by the library's check. */
+function uniqueProblems(problems: readonly InputProblem[]): InputProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.field}\n${p.rule}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -8,6 +8,8 @@ import {
   validateBucketName,
   validateExternalIds,
   validateKmsKeyArn,
+  validateRegion,
+  validateRegionInPartition,
   validateTrustedAccountId,
   type Partition,
 } from '../../policy/index.js';
@@ -39,6 +41,13 @@ export const policyCommand: CommandModule<object, PolicyArgs> = {
       .example('$0 policy trust --trusted-account 111122223333 --external-id ion-acme-7f3a9c', '')
       .example('$0 policy permissions --bucket acme-ion-snapshots', '') as never,
   handler: (args) => {
+    // A region names its partition; a --partition that says otherwise would print ARNs the region cannot use.
+    assertNoProblems([
+      args.region === undefined ? undefined : validateRegion(args.region, '--region'),
+      args.region !== undefined && args.partition !== undefined && isPartition(args.partition)
+        ? validateRegionInPartition(args.region, args.partition, '--region')
+        : undefined,
+    ]);
     const partition = resolvePartition(args.partition, args.region);
     const doc =
       args.document === 'trust'

@@ -22,7 +22,7 @@ export const publishTemplateCommand: CommandModule<object, PublishTemplateArgs> 
     y
       .options(pickOptions(['bucket', 'endpoint-url', 'profile', 'json'], ['bucket']))
       .option('prefix', { type: 'string', describe: 'Key prefix in front of ion-destination/<version>/' })
-      .option('region', { type: 'string', describe: "The bucket's region (default: asked of S3)" })
+      .option('region', { type: 'string', describe: "The bucket's region (default: asked of S3 through the environment's region, AWS_REGION or the profile's)" })
       .option('bucket-owner', {
         type: 'string',
         describe: "12-digit account that must own the bucket (default: the caller's own account)",

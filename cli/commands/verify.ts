@@ -1,5 +1,7 @@
 import type { CommandModule } from 'yargs';
+import { parseWholeNumber, type AcceptedRange } from '../../delivery/parse-size.js';
 import { assertNoProblems } from '../../policy/index.js';
+import { MAX_SESSION_DURATION_SECONDS, MIN_SESSION_DURATION_SECONDS } from '../../aws/session-duration.js';
 import { DEFAULT_FLEET_CONCURRENCY } from '../../verifier/fleet-defaults.js';
 import type { VerificationReport, VerifyOptions } from '../../verifier/types.js';
 import { EXIT_FAILED, commandOutcome } from '../exit-codes.js';
@@ -16,9 +18,9 @@ interface VerifyArgs {
   profile?: string;
   'expected-bucket-owner'?: string;
   probes: boolean;
-  'session-duration'?: number;
+  'session-duration'?: string;
   fleet?: string;
-  concurrency: number;
+  concurrency: string;
 }
 
 const DESTINATION_FLAGS = ['role-arn', 'external-id', 'bucket', 'region', 'tenant', 'expected-bucket-owner'] as const;
@@ -31,6 +33,19 @@ function useColour(): boolean {
 function title(report: VerificationReport): string {
   const d = report.destination;
   return `Verifying s3://${d.bucket}/${d.tenant}/ (${d.region}, owner ${d.expectedBucketOwner}) through ${d.roleArn}`;
+}
+
+const SESSION_DURATION_RANGE: AcceptedRange = {
+  min: MIN_SESSION_DURATION_SECONDS,
+  max: MAX_SESSION_DURATION_SECONDS,
+  rule: `a session duration is a whole number of seconds from ${MIN_SESSION_DURATION_SECONDS} to ${MAX_SESSION_DURATION_SECONDS}`,
+};
+const FLEET_CONCURRENCY_RANGE: AcceptedRange = { min: 1, max: 64, rule: 'a concurrency is a whole number from 1 to 64' };
+
+/** `--session-duration` in seconds, checked as typed (`"abc"` is named as such, not as NaN). */
+function sessionDuration(args: VerifyArgs): { sessionDurationSeconds?: number } {
+  const text = args['session-duration'];
+  return text === undefined ? {} : { sessionDurationSeconds: parseWholeNumber(text, '--session-duration', SESSION_DURATION_RANGE) };
 }
 
 function requireFlags(args: VerifyArgs): void {
@@ -59,7 +74,7 @@ async function verifyOne(args: VerifyArgs): Promise<void> {
     ...(args['expected-bucket-owner'] !== undefined ? { expectedBucketOwner: args['expected-bucket-owner'] } : {}),
     ...(args['endpoint-url'] !== undefined ? { endpointUrl: args['endpoint-url'] } : {}),
     ...(args.profile !== undefined ? { profile: args.profile } : {}),
-    ...(args['session-duration'] !== undefined ? { sessionDurationSeconds: args['session-duration'] } : {}),
+    ...sessionDuration(args),
   };
   validateVerifyOptions(options);
   const report = await verifyDestination(options);
@@ -73,20 +88,18 @@ async function verifyMany(args: VerifyArgs): Promise<void> {
   const given = DESTINATION_FLAGS.filter((flag) => args[flag] !== undefined);
   assertNoProblems([
     ...given.map((flag) => ({ field: `--${flag}`, value: String(args[flag]), rule: `--${flag} belongs in the fleet file, not beside --fleet` })),
-    Number.isInteger(args.concurrency) && args.concurrency >= 1 && args.concurrency <= 64
-      ? undefined
-      : { field: '--concurrency', value: String(args.concurrency), rule: 'a concurrency is a whole number from 1 to 64' },
   ]);
+  const concurrency = parseWholeNumber(args.concurrency, '--concurrency', FLEET_CONCURRENCY_RANGE);
   const destinations = await readFleetFile(args.fleet as string);
   const common = {
     noProbes: !args.probes,
     ...(args['endpoint-url'] !== undefined ? { endpointUrl: args['endpoint-url'] } : {}),
     ...(args.profile !== undefined ? { profile: args.profile } : {}),
-    ...(args['session-duration'] !== undefined ? { sessionDurationSeconds: args['session-duration'] } : {}),
+    ...sessionDuration(args),
   };
   // Fail on bad common options (endpoint, duration) before any AWS call.
   for (const d of destinations.slice(0, 1)) validateVerifyOptions({ ...common, ...d });
-  const reports = await verifyFleet(destinations, common, args.concurrency, (report) => {
+  const reports = await verifyFleet(destinations, common, concurrency, (report) => {
     if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   });
   if (!args.json) process.stdout.write(renderFleetSummary(reports));
@@ -106,9 +119,9 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         default: true,
         describe: 'Send the calls the role must refuse (external ID and least-privilege probes); --no-probes skips them',
       })
-      .option('session-duration', { type: 'number', describe: 'Role session length to ask for, in seconds (default 3600, as the delivery)' })
+      .option('session-duration', { type: 'string', describe: 'Role session length to ask for, in seconds (default 3600, as the delivery)' })
       .option('fleet', { type: 'string', describe: 'Verify every destination in this CSV or JSON file instead' })
-      .option('concurrency', { type: 'number', default: DEFAULT_FLEET_CONCURRENCY, describe: 'Destinations verified at once with --fleet' })
+      .option('concurrency', { type: 'string', default: String(DEFAULT_FLEET_CONCURRENCY), describe: 'Destinations verified at once with --fleet' })
       .example('$0 verify --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme', '')
       .example('$0 verify --fleet destinations.csv --json', '') as never,
   handler: async (args) => {

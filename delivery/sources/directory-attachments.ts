@@ -1,53 +1,86 @@
-import { createReadStream } from 'node:fs';
-import { lstat, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
-import { IonDestError } from '../../errors/index.js';
-import { assertSafeAttachmentPath } from '../entry-names.js';
+import { IonDestError, type InputProblem } from '../../errors/index.js';
+import { attachmentPathRule, describeNameTwins, findNameTwins } from '../entry-names.js';
+import { asInputProblems, readEntries, sourceProblemError, type SourceProblem } from './directory-entries.js';
+import { fileIdentity, openListedFile, type FileIdentity } from './file-guard.js';
 import type { AttachmentRef, AttachmentSource } from './types.js';
 
 /**
  * Attachments from a directory: every regular file under it, at any depth, is one
  * attachment whose archive path is its path relative to the directory. A symbolic link
- * or special file is an error (its target could lie outside the snapshot).
+ * or special file is an error (its target could lie outside the snapshot). `field` names
+ * the directory in problems (the CLI passes `--attachments`). Each file is read as it was
+ * listed: one deleted, replaced or changed since fails the delivery with
+ * SOURCE_FILE_CHANGED (see openListedFile).
  */
-export function directoryAttachmentSource(directory: string): AttachmentSource {
+export function directoryAttachmentSource(directory: string, field = 'attachments directory'): AttachmentSource {
   const root = resolve(directory);
+  const listed = new Map<string, FileIdentity>();
+  let checked: Promise<InputProblem[]> | undefined;
   return {
     description: `directory ${directory}`,
+    // Once per source: the CLI and deliverSnapshot both ask.
+    check(): Promise<InputProblem[]> {
+      checked ??= scan(root, directory).then((problems) => asInputProblems(field, problems));
+      return checked;
+    },
     async list(): Promise<readonly AttachmentRef[]> {
       const found: AttachmentRef[] = [];
-      await walk(root, '', found);
+      listed.clear();
+      const problems = await scan(root, directory, found, listed);
+      if (problems[0]) throw sourceProblemError('attachment', problems[0]);
       return found;
     },
     async openAttachment(attachment: AttachmentRef): Promise<Readable> {
-      return createReadStream(join(root, ...attachment.path.split('/')), { highWaterMark: 1 << 20 });
+      const path = join(root, ...attachment.path.split('/'));
+      const what = `attachment ${JSON.stringify(attachment.path)} (${path})`;
+      // An attachment this source did not list (a caller's own ref) is held to what it is when opened.
+      const identity = listed.get(attachment.path) ?? (await fileIdentity(path).catch(() => undefined));
+      if (identity === undefined) throw new IonDestError('SOURCE_FILE_CHANGED', `The ${what} does not exist.`, { source: 'user' });
+      return openListedFile(path, identity, what);
     },
   };
 }
 
-async function walk(root: string, relative: string, found: AttachmentRef[]): Promise<void> {
+/** Every attachment under the directory (into `found`) and every problem, each naming the file. */
+async function scan(root: string, shown: string, found: AttachmentRef[] = [], listed?: Map<string, FileIdentity>): Promise<SourceProblem[]> {
+  const problems: SourceProblem[] = [];
+  await walk(root, shown, '', found, problems, listed);
+  const twins = findNameTwins(found.map((a) => a.path));
+  if (twins) problems.push({ path: join(shown, twins[1]), rule: describeNameTwins(twins) });
+  return problems;
+}
+
+async function walk(
+  root: string,
+  shown: string,
+  relative: string,
+  found: AttachmentRef[],
+  problems: SourceProblem[],
+  listed: Map<string, FileIdentity> | undefined,
+): Promise<void> {
   const dir = relative === '' ? root : join(root, ...relative.split('/'));
-  const dirents = await readdir(dir, { withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
-    throw new IonDestError('SNAPSHOT_SOURCE_INVALID', `Cannot read the attachments directory ${dir}: ${error.code ?? error.message}.`, {
-      source: 'user',
-      cause: error,
-    });
-  });
-  for (const d of dirents) {
-    const path = relative === '' ? d.name : `${relative}/${d.name}`;
+  const { entries, problems: unreadable } = await readEntries(dir, relative === '' ? shown : join(shown, relative));
+  problems.push(...unreadable);
+  for (const { name, dirent: d } of entries) {
+    const path = relative === '' ? name : `${relative}/${name}`;
     if (d.isDirectory()) {
-      await walk(root, path, found);
+      await walk(root, shown, path, found, problems, listed);
     } else if (d.isFile()) {
-      assertSafeAttachmentPath(path, join(dir, d.name));
-      const { size } = await lstat(join(dir, d.name));
-      found.push({ path, size });
+      const unsafe = attachmentPathRule(path);
+      if (unsafe) {
+        problems.push({ path: join(shown, path), rule: unsafe });
+        continue;
+      }
+      const identity = await fileIdentity(join(dir, name));
+      listed?.set(path, identity);
+      found.push({ path, size: identity.size });
     } else {
-      throw new IonDestError(
-        'SNAPSHOT_SOURCE_INVALID',
-        `${join(dir, d.name)} is not a regular file or directory (a symbolic link or special file); attachments are regular files only.`,
-        { source: 'user' },
-      );
+      problems.push({
+        path: join(shown, path),
+        rule: 'not a regular file or directory (a symbolic link or special file); attachments are regular files only',
+      });
     }
   }
 }

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { DISPLAY_SPOOFING_CHARACTER } from '../entry-names.js';
 import { escapeIdentifierOf } from './postgres-sql.js';
 
 /**
@@ -94,16 +95,17 @@ export function copyTableSql(schema: string, table: SchemaTable): string {
 
 /**
  * The table's name in the archive: the name as it is in the database (capitals,
- * spaces, quotes, any Unicode), except that `%`, `/`, `\`, control characters and a
- * leading `.` are percent-encoded (`%2F`, UTF-8 bytes), so the name is one safe path
- * segment. Distinct tables get distinct names (the encoding is reversible with
+ * spaces, quotes, any Unicode), except that `%`, `/`, `\`, control characters, bidirectional
+ * controls and line separators (see entry-names.ts) and a leading `.` are percent-encoded
+ * (`%2F`, UTF-8 bytes), so the name is one safe path segment. Distinct tables get distinct names (the encoding is reversible with
  * decodeURIComponent).
  */
 export function archiveNameOfTable(relname: string): string {
   let out = '';
   for (const [index, char] of [...relname].entries()) {
     const code = char.codePointAt(0) ?? 0;
-    const unsafe = char === '%' || char === '/' || char === '\\' || code < 0x20 || (code >= 0x7f && code <= 0x9f) || (index === 0 && char === '.');
+    const unsafe =
+      char === '%' || char === '/' || char === '\\' || code < 0x20 || (code >= 0x7f && code <= 0x9f) || (index === 0 && char === '.') || DISPLAY_SPOOFING_CHARACTER.test(char);
     out += unsafe ? percentEncode(char) : char;
   }
   return out;

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { InputProblem } from '../../errors/index.js';
 
 /**
  * Snapshot sources. The packing and upload code sees only these interfaces, so a
@@ -27,6 +28,11 @@ export interface TableSnapshot {
 export interface TableSource {
   /** For reports and logs, with no secret in it (e.g. `directory ./tables`, `postgres schema "tenant_acme"`). */
   readonly description: string;
+  /**
+   * Optional pre-flight, run before any AWS call: every problem found without reading the
+   * data (names, kinds, a file's first bytes), each naming the file. Empty when none.
+   */
+  check?(): Promise<readonly InputProblem[]>;
   open(): Promise<TableSnapshot>;
 }
 
@@ -40,6 +46,8 @@ export interface AttachmentRef {
 
 export interface AttachmentSource {
   readonly description: string;
+  /** Optional pre-flight, as TableSource.check. */
+  check?(): Promise<readonly InputProblem[]>;
   /** Every attachment, in any order (the packer sorts). */
   list(): Promise<readonly AttachmentRef[]>;
   /** Stream one attachment's bytes; must yield exactly `size` bytes. */

@@ -1,18 +1,37 @@
-"""Evaluate a trust policy's Condition block with AWS's rule for absent keys.
+"""Evaluate a trust policy's Condition block as AWS does.
 
 moto checks only the condition keys a request happens to carry, so
 ``StringEquals {"sts:ExternalId": ...}`` passes when AssumeRole sends no external
-ID. AWS: when the key is absent from the request context the condition does not
-match, except for the ``...IfExists`` operators, the negated operators
-(``StringNotEquals``, ``StringNotLike``, ``ArnNotEquals``, ``ArnNotLike``) and
-``Null``. Keys are case-insensitive; several values for one key match if any
-does; several keys and operators must all match.
+ID, and it evaluates no operator but ``StringEquals``: a ``StringLike`` or
+``StringEqualsIgnoreCase`` condition is taken as matched whatever the value.
+
+AWS, per operator (IAM JSON policy elements: Condition operators):
+
+- ``StringEquals``: exact, case-sensitive. ``StringNotEquals``: negated.
+- ``StringEqualsIgnoreCase``: exact, ignoring case. ``StringNotEqualsIgnoreCase``:
+  negated, ignoring case.
+- ``StringLike``: case-sensitive; a value may hold the multi-character wildcard
+  ``*`` and the single-character wildcard ``?`` anywhere. ``StringNotLike``: negated.
+- ``ArnEquals`` and ``ArnLike`` (and their negations): ``*`` and ``?`` as above.
+- ``Bool``; ``Null`` tests whether the key is present.
+- ``...IfExists``: the operator when the key is present, true when it is absent.
+- A key absent from the request context: the condition does not match, except for
+  ``...IfExists``, the negated operators (``StringNotEquals``,
+  ``StringNotEqualsIgnoreCase``, ``StringNotLike``, ``ArnNotEquals``,
+  ``ArnNotLike``), which match, and ``Null``.
+- Set operators: ``ForAllValues:<op>`` matches when every value of the key in the
+  request matches, and also when the key is absent; ``ForAnyValue:<op>`` when at
+  least one does, never when the key is absent. Every key in the AssumeRole context
+  built here is single-valued, so with the key present both reduce to ``<op>``.
+- Keys are case-insensitive; several values for one key match if any does (a
+  negated operator: if none does); several keys and operators must all match.
 
 The AssumeRole request context built here carries ``sts:ExternalId`` (when
 given), ``sts:RoleSessionName``, ``aws:PrincipalAccount``, ``aws:PrincipalArn``,
 ``aws:PrincipalType`` and, for users, ``aws:username``.
 
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html
 https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_externalid
 
@@ -56,19 +75,32 @@ def _values(expected: Any) -> list[str]:
     return [str(v).lower() if isinstance(v, bool) else str(v) for v in items]
 
 
+SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
+
+
 def condition_matches(operator: str, key: str, expected: Any, context: dict[str, str]) -> bool:
     """One operator/key pair against a request context whose keys are lower-case."""
-    if_exists = operator.endswith("IfExists")
-    base = operator[: -len("IfExists")] if if_exists else operator
+    qualifier, _, unqualified = operator.rpartition(":")
+    if qualifier and qualifier not in SET_QUALIFIERS:
+        print(f"fidelity: condition operator {operator} is not evaluated; treated as not matching", file=sys.stderr)
+        return False
+    if_exists = unqualified.endswith("IfExists")
+    base = unqualified[: -len("IfExists")] if if_exists else unqualified
     actual = context.get(key.lower())
     values = _values(expected)
-    if base == "Null":
+    if base == "Null" and not qualifier:
         return (actual is None) == (values[0].lower() == "true")
     if base not in POSITIVE and base not in NEGATED:
         print(f"fidelity: condition operator {operator} is not evaluated; treated as not matching", file=sys.stderr)
         return False
     if actual is None:
-        return if_exists or base in NEGATED
+        if if_exists:
+            return True
+        if qualifier:
+            # The request's set of values is empty: "all of them" match, "any of them" does not.
+            return qualifier == "ForAllValues"
+        return base in NEGATED
+    # Single-valued context: the request's set is {actual}, and either qualifier is the plain test on it.
     if base in NEGATED:
         test = POSITIVE[NEGATED[base]]
         return not any(test(v, actual) for v in values)

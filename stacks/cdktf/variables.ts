@@ -212,9 +212,14 @@ export function isBooleanVariable(name: VariableName): name is BooleanVariable {
  *
  * @see https://developer.hashicorp.com/terraform/language/values/variables#custom-validation-rules
  */
-export function declareVariables(scope: Construct, defaults: DestinationInputs = {}): Record<VariableName, TerraformVariable> {
+export function declareVariables(
+  scope: Construct,
+  defaults: DestinationInputs = {},
+  names: readonly VariableName[] = Object.keys(VARIABLE_SPECS) as VariableName[],
+): Record<VariableName, TerraformVariable> {
   const declared = {} as Record<VariableName, TerraformVariable>;
-  for (const [name, spec] of Object.entries(VARIABLE_SPECS) as [VariableName, VariableSpec][]) {
+  for (const name of names) {
+    const spec = VARIABLE_SPECS[name];
     const configured = defaults[name];
     // Construct IDs share one name space; Terraform's variables, locals and outputs do not.
     const variable = new TerraformVariable(scope, `variable_${name}`, {

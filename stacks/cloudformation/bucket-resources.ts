@@ -3,16 +3,19 @@ import {
   bucketArn as bucketArnOf,
   bucketObjectsArn as bucketObjectsArnOf,
   buildTlsOnlyBucketPolicy,
+  DESTINATION_BUCKET_SETTINGS as SETTINGS,
 } from '../../policy/index.js';
 import { CONDITION } from './conditions.js';
 import { getAtt, ifCondition, join, onlyIf, PARTITION_PSEUDO, ref, sub, type CfnIntrinsic } from './intrinsics.js';
 import { PARAMETER } from './parameters.js';
 import { RESOURCE, type CfnResource } from './resource-names.js';
 
-/** Incomplete multipart uploads hold storage (and cost) until aborted; a week covers any delivery retry. */
-export const ABORT_INCOMPLETE_MULTIPART_DAYS = 7;
-/** Id of the bucket's lifecycle rule. */
-export const ABORT_MULTIPART_RULE_ID = 'AbortIncompleteMultipartUploads';
+/** Incomplete multipart uploads hold storage (and cost) until aborted (policy/bucket-settings.ts). */
+export const ABORT_INCOMPLETE_MULTIPART_DAYS = SETTINGS.lifecycle.abortIncompleteMultipartUploadDays;
+/** Id of the bucket's lifecycle rule (policy/bucket-settings.ts). */
+export const ABORT_MULTIPART_RULE_ID = SETTINGS.lifecycle.ruleId;
+/** Retain, or not, as policy/bucket-settings.ts says. */
+const RETENTION = SETTINGS.retainOnDelete ? 'Retain' : 'Delete';
 
 /**
  * The destination bucket's ARN: the created bucket's (`Fn::GetAtt` list form, which
@@ -50,31 +53,31 @@ export function buildBucketResource(): CfnResource {
     Type: 'AWS::S3::Bucket',
     Condition: CONDITION.createBucket,
     // Deleting or replacing the stack must never delete delivered snapshots.
-    DeletionPolicy: 'Retain',
-    UpdateReplacePolicy: 'Retain',
+    DeletionPolicy: RETENTION,
+    UpdateReplacePolicy: RETENTION,
     Properties: {
       BucketName: onlyIf(CONDITION.hasBucketName, ref(PARAMETER.bucketName)),
-      VersioningConfiguration: { Status: 'Enabled' },
+      VersioningConfiguration: { Status: SETTINGS.versioningStatus },
       BucketEncryption: {
         ServerSideEncryptionConfiguration: [
           {
             ServerSideEncryptionByDefault: ifCondition(
               CONDITION.useKmsKey,
-              { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: ref(PARAMETER.kmsKeyArn) },
-              { SSEAlgorithm: 'AES256' },
+              { SSEAlgorithm: SETTINGS.encryption.withKey.algorithm, KMSMasterKeyID: ref(PARAMETER.kmsKeyArn) },
+              { SSEAlgorithm: SETTINGS.encryption.withoutKey.algorithm },
             ),
             // A Bucket Key cuts KMS requests (and their cost) by orders of magnitude for multipart uploads.
-            BucketKeyEnabled: onlyIf(CONDITION.useKmsKey, true),
+            BucketKeyEnabled: onlyIf(CONDITION.useKmsKey, SETTINGS.encryption.withKey.bucketKeyEnabled),
           },
         ],
       },
       PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
+        BlockPublicAcls: SETTINGS.publicAccessBlock.blockPublicAcls,
+        BlockPublicPolicy: SETTINGS.publicAccessBlock.blockPublicPolicy,
+        IgnorePublicAcls: SETTINGS.publicAccessBlock.ignorePublicAcls,
+        RestrictPublicBuckets: SETTINGS.publicAccessBlock.restrictPublicBuckets,
       },
-      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      OwnershipControls: { Rules: [{ ObjectOwnership: SETTINGS.objectOwnership }] },
       LifecycleConfiguration: {
         Rules: [
           {
@@ -89,20 +92,25 @@ export function buildBucketResource(): CfnResource {
       }),
       LoggingConfiguration: onlyIf(CONDITION.hasAccessLogBucket, {
         DestinationBucketName: ref(PARAMETER.accessLogBucket),
-        LogFilePrefix: sub('${AWS::StackName}/'),
+        LogFilePrefix: sub(`\${AWS::StackName}${SETTINGS.accessLogPrefixSeparator}`),
       }),
     },
   };
 }
 
 /**
- * The created bucket's policy: refuse every request that is not over TLS.
+ * The created bucket's policy: refuse every request that is not over TLS. Retained
+ * like the bucket: deleting the stack must not leave the kept bucket without its
+ * TLS-only deny.
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucketpolicy.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-deletionpolicy.html
  */
 export function buildBucketPolicyResource(): CfnResource {
   return {
     Type: 'AWS::S3::BucketPolicy',
     Condition: CONDITION.createBucket,
+    DeletionPolicy: RETENTION,
+    UpdateReplacePolicy: RETENTION,
     Properties: {
       Bucket: ref(RESOURCE.bucket),
       PolicyDocument: buildTlsOnlyBucketPolicy<CfnIntrinsic>({

@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, type AwsClientOptions } from '../../aws/clients.js';
 import { resolveEndpointUrl } from '../../aws/endpoint.js';
 import { IonDestError } from '../../errors/index.js';
@@ -20,14 +20,16 @@ import { CLOUDFORMATION_TEMPLATE_PATH } from './write.js';
 export const TEMPLATE_KEY_FOLDER = 'ion-destination';
 /** The template's file name, the same as in templates/. */
 export const TEMPLATE_FILE_NAME = CLOUDFORMATION_TEMPLATE_PATH.split('/').pop() as string;
-/** The region that answers HeadBucket for any bucket, with the bucket's own region in the reply. */
-const BUCKET_REGION_PROBE = 'us-east-1';
 
 export interface PublishTemplateOptions {
   bucket: string;
   /** Key prefix in front of `ion-destination/<version>/`. */
   prefix?: string;
-  /** The bucket's region; found with HeadBucket when absent. */
+  /**
+   * The bucket's region. When absent it is found with HeadBucket, sent to the region the
+   * AWS environment names (AWS_REGION, the profile's region), which is in the partition
+   * of the credentials; with no region configured either, the caller is asked for one.
+   */
   region?: string;
   /** The account that must own the bucket; the caller's own account when absent. */
   bucketOwner?: string;
@@ -104,8 +106,11 @@ export async function publishTemplate(options: PublishTemplateOptions): Promise<
     ...(options.credentials ? { credentials: options.credentials } : {}),
   };
 
-  const owner = options.bucketOwner ?? (await readCallerAccount({ region: options.region ?? BUCKET_REGION_PROBE, ...common }));
-  const region = options.region ?? (await findBucketRegion(options.bucket, owner, common));
+  // Credentials work only in their own partition: the first calls go to a region of that
+  // partition (the given one, else the environment's), never to a guessed us-east-1.
+  const callRegion = options.region ?? (await configuredRegion(options.profile));
+  const owner = options.bucketOwner ?? (await readCallerAccount({ region: callRegion, ...common }));
+  const region = options.region ?? (await findBucketRegion(options.bucket, owner, callRegion, common));
   const s3 = createS3Client({ region, expectedBucketOwner: owner, ...common });
   try {
     const created = await putOnce(s3, options.bucket, key, body);
@@ -154,12 +159,45 @@ async function readObjectText(s3: S3Client, bucket: string, key: string): Promis
 type CommonClientOptions = Pick<AwsClientOptions, 'endpointUrl' | 'profile' | 'credentials'>;
 
 
-async function findBucketRegion(bucket: string, owner: string, common: CommonClientOptions): Promise<string> {
-  const s3 = createS3Client({ region: BUCKET_REGION_PROBE, expectedBucketOwner: owner, ...common });
+/**
+ * The region the AWS environment names (AWS_REGION, else the profile's `region`), as the
+ * SDK resolves it; none configured is an input error asking for --region.
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-region.html
+ */
+async function configuredRegion(profile: string | undefined): Promise<string> {
+  const probe = new S3Client(profile ? { profile } : {});
+  let region: string | undefined;
+  try {
+    region = await probe.config.region();
+  } catch {
+    region = undefined;
+  } finally {
+    probe.destroy();
+  }
+  assertNoProblems([
+    region
+      ? validateRegion(region, 'the AWS environment\'s region (AWS_REGION or the profile)')
+      : {
+          field: '--region',
+          value: '',
+          rule:
+            "the bucket's region is needed: give --region, or configure a region (AWS_REGION or the profile's) in the bucket's partition; it is not guessed, since credentials of one partition (aws, aws-us-gov, aws-cn) reach no other",
+        },
+  ]);
+  return region!;
+}
+
+/**
+ * The bucket's region, from HeadBucket sent to a region of the credentials' partition:
+ * S3 names it in `x-amz-bucket-region` (the SDK's `BucketRegion`), also on a redirect.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html
+ */
+async function findBucketRegion(bucket: string, owner: string, callRegion: string, common: CommonClientOptions): Promise<string> {
+  const s3 = createS3Client({ region: callRegion, expectedBucketOwner: owner, ...common });
   try {
     const out = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     if (out.BucketRegion) return out.BucketRegion;
-    return BUCKET_REGION_PROBE;
+    return callRegion;
   } catch (error) {
     const region = (error as { $response?: { headers?: Record<string, string> } }).$response?.headers?.['x-amz-bucket-region'];
     if (region && (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 301) return region;

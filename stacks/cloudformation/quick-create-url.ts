@@ -19,16 +19,45 @@ export const DEFAULT_STACK_NAME = 'ion-snapshot-destination';
 /** The template takes one external ID, and a second only during a rotation. */
 export const MAX_EXTERNAL_IDS = 2;
 
+/** A console quick-create link's form in one partition: the console's origin and the route of its quick-create page. */
+export interface QuickCreateForm {
+  origin: (region: string) => string;
+  route: string;
+  /** Where AWS's documentation shows this form. */
+  source: string;
+}
+
 /**
- * The console's origin per partition (each partition has its own console).
- * @see https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/using-govcloud-endpoints.html
- * @see https://docs.amazonaws.cn/en_us/aws/latest/userguide/endpoints-Beijing.html
+ * The quick-create link's form per partition, only where AWS's documentation shows it;
+ * `undefined` where it does not, and then no link is printed rather than a guess.
+ *
+ * - aws: the Regional console endpoints (`https://<region>.console.aws.amazon.com`) and
+ *   the quick-create link form of the CloudFormation User Guide.
+ * - aws-us-gov: the GovCloud (US) User Guide links a quick-create page as
+ *   `https://console.amazonaws-us-gov.com/cloudformation/home?region=us-gov-west-1#/stacks/quickcreate?templateURL=...`.
+ * - aws-cn: no AWS documentation page found shows the China Regions' console quick-create form.
+ *
+ * @see https://docs.aws.amazon.com/general/latest/gr/mgmt-console.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-console-create-stacks-quick-create-links.html
+ * @see https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/govcloud-res.html
  */
-export function consoleOrigin(region: string): string {
-  const partition: Partition = partitionOfRegion(region) ?? 'aws';
-  if (partition === 'aws-us-gov') return 'https://console.amazonaws-us-gov.com';
-  if (partition === 'aws-cn') return 'https://console.amazonaws.cn';
-  return `https://${region}.console.aws.amazon.com`;
+export const QUICK_CREATE_FORMS: Record<Partition, QuickCreateForm | undefined> = {
+  aws: {
+    origin: (region) => `https://${region}.console.aws.amazon.com`,
+    route: '#/stacks/create/review',
+    source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-console-create-stacks-quick-create-links.html',
+  },
+  'aws-us-gov': {
+    origin: () => 'https://console.amazonaws-us-gov.com',
+    route: '#/stacks/quickcreate',
+    source: 'https://docs.aws.amazon.com/govcloud-us/latest/UserGuide/govcloud-res.html',
+  },
+  'aws-cn': undefined,
+};
+
+/** The console's origin for a region, where AWS documents it (see {@link QUICK_CREATE_FORMS}). */
+export function consoleOrigin(region: string): string | undefined {
+  return QUICK_CREATE_FORMS[partitionOfRegion(region) ?? 'aws']?.origin(region);
 }
 
 export interface QuickCreateOptions {
@@ -66,6 +95,16 @@ export function checkQuickCreateOptions(o: QuickCreateOptions): (InputProblem | 
     });
   }
   problems.push(...o.externalIds.map((id) => validateExternalId(id, '--external-id')));
+  const partition = partitionOfRegion(o.region);
+  if (partition && QUICK_CREATE_FORMS[partition] === undefined) {
+    problems.push({
+      field: '--region',
+      value: o.region,
+      rule:
+        `AWS's documentation shows no console quick-create link form for the ${partition} partition, so no link is printed; ` +
+        'the admin creates the stack in that partition\'s CloudFormation console from the --template-url, with these parameter values',
+    });
+  }
   if (o.externalIds.length === 2 && o.externalIds[0] === o.externalIds[1]) {
     problems.push({ field: '--external-id', value: o.externalIds[1] ?? '', rule: 'the two external IDs must differ' });
   }
@@ -122,6 +161,7 @@ export function buildQuickCreateUrl(options: QuickCreateOptions): string {
   ]
     .map(([key, value]) => `${key}=${encodeURIComponent(value as string)}`)
     .join('&');
+  const form = QUICK_CREATE_FORMS[partitionOfRegion(options.region) ?? 'aws']!;
   const region = encodeURIComponent(options.region);
-  return `${consoleOrigin(options.region)}/cloudformation/home?region=${region}#/stacks/create/review?${query}`;
+  return `${form.origin(options.region)}/cloudformation/home?region=${region}${form.route}?${query}`;
 }

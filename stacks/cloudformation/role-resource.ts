@@ -1,12 +1,12 @@
-import { accountRootArn, buildPermissionPolicy, buildTrustPolicy } from '../../policy/index.js';
+import { DELIVERY_POLICY_NAME, accountRootArn, buildPermissionPolicy, buildTrustPolicy } from '../../policy/index.js';
 import { destinationBucketArn, destinationBucketObjectsArn } from './bucket-resources.js';
 import { CONDITION } from './conditions.js';
 import { ifCondition, onlyIf, PARTITION_PSEUDO, ref, sub, type CfnIntrinsic } from './intrinsics.js';
 import { PARAMETER } from './parameters.js';
 import type { CfnResource } from './resource-names.js';
 
-/** Name of the role's inline permission policy. */
-export const DELIVERY_POLICY_NAME = 'IonSnapshotDelivery';
+/** Name of the role's inline permission policy (policy/bucket-settings.ts). */
+export { DELIVERY_POLICY_NAME };
 
 /**
  * The trust policy: First Resonance's account, with the external ID; during a

@@ -61,7 +61,7 @@ describe('ion-dest publish-template (end to end against the emulator)', () => {
   });
 
   it('publishing the same version again is a no-op that reports the same URL (--json)', async () => {
-    const first = await publishTemplate({ bucket: BUCKET, prefix: 'again', endpointUrl: emulator.url, credentials: EMULATOR_ROOT_CREDENTIALS });
+    const first = await publishTemplate({ bucket: BUCKET, prefix: 'again', region: REGION, endpointUrl: emulator.url, credentials: EMULATOR_ROOT_CREDENTIALS });
     const before = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: first.key }));
     const r = await runCli(['publish-template', '--bucket', BUCKET, '--prefix', 'again', '--region', REGION, '--endpoint-url', emulator.url, '--json'], { env: cliEnv });
     expect(r.code).toBe(0);
@@ -90,6 +90,24 @@ describe('ion-dest publish-template (end to end against the emulator)', () => {
     await expect(
       publishTemplate({ bucket: BUCKET, region: REGION, bucketOwner: '999988887777', endpointUrl: emulator.url, credentials: EMULATOR_ROOT_CREDENTIALS }),
     ).rejects.toMatchObject({ code: 'TEMPLATE_BUCKET_ACCESS_DENIED' });
+  });
+
+  it('without --region and with no region configured, asks for --region before any AWS call instead of probing us-east-1', async () => {
+    const env = { ...cliEnv, AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_CONFIG_FILE: '/nonexistent/ion-dest-config', AWS_PROFILE: '' };
+    // An unreachable endpoint: a probe of any region would fail with a network error, not an input error.
+    const r = await runCli(['publish-template', '--bucket', BUCKET, '--endpoint-url', 'http://127.0.0.1:9'], { env });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('error [INVALID_INPUT]: Invalid --region ""');
+    expect(r.stderr).toContain("credentials of one partition (aws, aws-us-gov, aws-cn) reach no other");
+  });
+
+  it("without --region, asks S3 from the environment's region (here eu-west-1) and takes the bucket's region from the reply", async () => {
+    const r = await runCli(['publish-template', '--bucket', BUCKET, '--prefix', 'env-region', '--endpoint-url', emulator.url, '--json'], {
+      env: { ...cliEnv, AWS_REGION: REGION },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ region: REGION, key: templateKey('env-region', VERSION) });
   });
 
   it('rejects bad input before any AWS call, naming every field', async () => {

@@ -220,6 +220,9 @@ describe('the bucket the default stack creates', () => {
     const bucket = variant().Resources.DestinationBucket!;
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.UpdateReplacePolicy).toBe('Retain');
+    // Its TLS-only policy stays with it when the stack is deleted or the policy replaced.
+    const policy = variant().Resources.DestinationBucketPolicy!;
+    expect([policy.DeletionPolicy, policy.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
     expect(bucket.Properties).toEqual({
       BucketName: BUCKET,
       VersioningConfiguration: { Status: 'Enabled' },

@@ -6,6 +6,9 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
 import { deliverSnapshot, directoryTableSource, type AttachmentSource, type DeliveryProgressEvent } from '../../delivery/index.js';
+import { IonDestError } from '../../errors/index.js';
+import { assumeDeliveryRole } from '../../aws/assume-role.js';
+import { createStsClient } from '../../aws/clients.js';
 import { CUSTOMER_ACCOUNT_ID, assumeRoleAs } from '../../emulator/accounts.js';
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { EXTERNAL_ID, TENANT, createDeliveryWorld, download, extractWithGnuTar, listFiles, type DeliveryWorld } from './helpers.js';
@@ -67,6 +70,34 @@ describe('deliver: role sessions are refreshed before they expire', () => {
     await new Promise((r) => setTimeout(r, session.expiration.getTime() - Date.now() + 500));
     await expect(client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${TENANT}/` }))).rejects.toMatchObject({ name: 'ExpiredToken' });
     client.destroy();
+  });
+
+  it('a refused AssumeRole fails the delivery as the verifier reports it: ASSUME_ROLE_DENIED, the same message, nothing written', async () => {
+    const wrongId = 'ion-acme-not-this-one';
+    const sts = createStsClient({ region: 'us-east-1', endpointUrl: emulator.url, credentials: world.vendor.credentials, maxAttempts: 1 });
+    const verifierError = await assumeDeliveryRole(sts, { roleArn: world.destination.roleArn, externalId: wrongId, durationSeconds: 900, sessionName: 'probe' }).catch((e: unknown) => e);
+    sts.destroy();
+    const delivery = deliverSnapshot({
+      roleArn: world.destination.roleArn,
+      externalId: wrongId,
+      bucket: BUCKET,
+      region: 'us-east-1',
+      tenant: TENANT,
+      jobId: 'job-denied',
+      tables: directoryTableSource(fixture.tablesDir),
+      attachments: slowAttachments(),
+      endpointUrl: emulator.url,
+      sourceCredentials: world.vendor.credentials,
+    });
+    const error = await delivery.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IonDestError);
+    expect(verifierError).toBeInstanceOf(IonDestError);
+    expect((error as IonDestError).code).toBe('ASSUME_ROLE_DENIED');
+    expect((error as IonDestError).message).toMatch(new RegExp(`^AssumeRole on ${world.destination.roleArn} failed: AccessDenied \\(HTTP 403\\)`));
+    expect((error as IonDestError).message).toBe((verifierError as IonDestError).message);
+    const reader = await world.reader();
+    expect((await reader.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${TENANT}/job-denied/` }))).KeyCount ?? 0).toBe(0);
+    reader.destroy();
   });
 
   it('a delivery that outlives several sessions goes on and completes', async () => {

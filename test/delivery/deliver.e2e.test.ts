@@ -246,8 +246,8 @@ describe('deliver: end to end against the emulator, checked with GNU tar and bsd
       vendorEnv(world.vendor),
     );
     expect(second.code).toBe(2);
-    expect(second.stderr).toMatch(/Invalid tenant "\.\.\/other"/);
-    expect(second.stderr).toMatch(/Invalid job ID "job 1"/);
+    expect(second.stderr).toMatch(/Invalid --tenant "\.\.\/other"/);
+    expect(second.stderr).toMatch(/Invalid --job-id "job 1"/);
   });
 
   it('cleanup aborts incomplete uploads under the tenant older than the cut-off, and nothing else', async () => {

@@ -17,7 +17,7 @@ import {
   vendorAssumeRolePolicy,
 } from '../../emulator/accounts.js';
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';
-import { startPostgres, type PostgresServer } from '../postgres/postgres-server.js';
+import { startPostgres, type PostgresServer } from '../../emulator/postgres-server.js';
 
 /**
  * The world README.md's examples describe, built in one emulator: First Resonance's

@@ -12,7 +12,7 @@ import { createS3AttachmentSource } from '../../delivery/sources/s3-attachments.
 import { IonDestError } from '../../errors/index.js';
 import { EMULATOR_REGION, VENDOR_ACCOUNT_ID, assumeRoleAs, createCustomerDestination, type AccountIdentity, type CustomerDestination } from '../../emulator/accounts.js';
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';
-import { startPostgres, type PostgresServer } from '../postgres/postgres-server.js';
+import { startPostgres, type PostgresServer } from '../../emulator/postgres-server.js';
 import { ATTACHMENTS_BUCKET, createAttachmentsBucket } from './snapshot-sources-world.js';
 import { CLI_FROM_SOURCE } from '../helpers/run-cli.js';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IonDestError } from '../../errors/index.js';
 import { archiveNameOfTable } from '../../delivery/sources/postgres-catalog.js';
 import { createPostgresTableSource } from '../../delivery/sources/postgres-tables.js';
-import { startPostgres, type PostgresServer } from '../postgres/postgres-server.js';
+import { startPostgres, type PostgresServer } from '../../emulator/postgres-server.js';
 
 /** Capitals, a space and a double quote: every statement must quote it. */
 const SCHEMA = 'Tenant "Acme" 1';

@@ -94,7 +94,23 @@ const CONDITION_CASES = [
   { role: 'cond-not-equals', condition: { StringNotEquals: { 'sts:ExternalId': 'blocked-id' } } },
   { role: 'cond-null-false', condition: { Null: { 'sts:ExternalId': 'false' } } },
   { role: 'cond-like', condition: { StringLike: { 'sts:ExternalId': 'ion-*' } } },
+  { role: 'cond-like-single', condition: { StringLike: { 'sts:ExternalId': 'ion-acme-7f3a9?' } } },
+  { role: 'cond-like-if-exists', condition: { StringLikeIfExists: { 'sts:ExternalId': 'ion-*' } } },
+  { role: 'cond-not-like', condition: { StringNotLike: { 'sts:ExternalId': 'blocked-*' } } },
+  { role: 'cond-ignore-case', condition: { StringEqualsIgnoreCase: { 'sts:ExternalId': EXTERNAL_ID } } },
+  { role: 'cond-not-ignore-case', condition: { StringNotEqualsIgnoreCase: { 'sts:ExternalId': 'blocked-id' } } },
+  { role: 'cond-any-value-like', condition: { 'ForAnyValue:StringLike': { 'sts:ExternalId': 'ion-*' } } },
+  { role: 'cond-all-values-equals', condition: { 'ForAllValues:StringEquals': { 'sts:ExternalId': EXTERNAL_ID } } },
   { role: 'cond-principal-account', condition: { StringEquals: { 'aws:PrincipalAccount': VENDOR_ACCOUNT_ID } } },
+] as const;
+
+/**
+ * Loose external ID conditions on vendor-account roles that trust the vendor user by
+ * ARN: the same account, where plain moto does evaluate a trust policy's conditions.
+ */
+const SAME_ACCOUNT_CONDITION_CASES = [
+  { role: 'same-account-like', condition: { StringLike: { 'sts:ExternalId': 'ion-acme-*' } } },
+  { role: 'same-account-ignore-case', condition: { StringEqualsIgnoreCase: { 'sts:ExternalId': EXTERNAL_ID } } },
 ] as const;
 
 async function createWorld(emulator: Emulator): Promise<World> {
@@ -160,6 +176,16 @@ async function createWorld(emulator: Emulator): Promise<World> {
         trustedAccountId: VENDOR_ACCOUNT_ID,
         externalIds: EXTERNAL_ID,
         trustPolicy: withCondition(vendorTrust, c.condition),
+      }),
+    ),
+    ...SAME_ACCOUNT_CONDITION_CASES.map((c) =>
+      createCustomerDestination(emulator, {
+        ...roleOnly,
+        accountId: VENDOR_ACCOUNT_ID,
+        roleName: c.role,
+        trustedAccountId: VENDOR_ACCOUNT_ID,
+        externalIds: EXTERNAL_ID,
+        trustPolicy: withCondition(withPrincipal(vendorTrust, vendor.arn), c.condition),
       }),
     ),
   ]);
@@ -328,6 +354,31 @@ describe('trust conditions (trust_conditions.py)', () => {
     { role: 'cond-null-false', externalId: 'any-id', allowed: true },
     { role: 'cond-like', externalId: 'ion-anything', allowed: true },
     { role: 'cond-like', externalId: 'acme-ion', allowed: false },
+    // StringLike is case-sensitive; `?` stands for exactly one character.
+    { role: 'cond-like', externalId: 'ION-anything', allowed: false },
+    { role: 'cond-like', externalId: undefined, allowed: false },
+    { role: 'cond-like-single', externalId: EXTERNAL_ID, allowed: true },
+    { role: 'cond-like-single', externalId: 'ion-acme-7f3a9', allowed: false },
+    { role: 'cond-like-single', externalId: `${EXTERNAL_ID}0`, allowed: false },
+    { role: 'cond-like-if-exists', externalId: undefined, allowed: true },
+    { role: 'cond-like-if-exists', externalId: 'acme-ion', allowed: false },
+    { role: 'cond-not-like', externalId: 'blocked-1', allowed: false },
+    { role: 'cond-not-like', externalId: 'ion-acme-x', allowed: true },
+    { role: 'cond-not-like', externalId: undefined, allowed: true },
+    { role: 'cond-ignore-case', externalId: EXTERNAL_ID, allowed: true },
+    { role: 'cond-ignore-case', externalId: EXTERNAL_ID.toUpperCase(), allowed: true },
+    { role: 'cond-ignore-case', externalId: `${EXTERNAL_ID}0`, allowed: false },
+    { role: 'cond-ignore-case', externalId: undefined, allowed: false },
+    { role: 'cond-not-ignore-case', externalId: 'BLOCKED-ID', allowed: false },
+    { role: 'cond-not-ignore-case', externalId: 'any-other', allowed: true },
+    { role: 'cond-not-ignore-case', externalId: undefined, allowed: true },
+    // Set operators on a single-valued key: the plain test, except for an absent key.
+    { role: 'cond-any-value-like', externalId: 'ion-anything', allowed: true },
+    { role: 'cond-any-value-like', externalId: 'acme-ion', allowed: false },
+    { role: 'cond-any-value-like', externalId: undefined, allowed: false },
+    { role: 'cond-all-values-equals', externalId: EXTERNAL_ID, allowed: true },
+    { role: 'cond-all-values-equals', externalId: 'ion-acme-wrong', allowed: false },
+    { role: 'cond-all-values-equals', externalId: undefined, allowed: true },
     { role: 'cond-principal-account', externalId: undefined, allowed: true },
   ];
   it.each(cases)('$role with external ID $externalId: allowed=$allowed', async ({ role, externalId, allowed }) => {
@@ -337,6 +388,21 @@ describe('trust conditions (trust_conditions.py)', () => {
     });
     if (allowed) await expect(call).resolves.toHaveProperty('sessionToken');
     else expect(await failure(call)).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it.each([
+    ['same-account-like', 'ion-acme-anything', 'other-id'],
+    ['same-account-ignore-case', EXTERNAL_ID.toUpperCase(), 'other-id'],
+  ])('%s admits %s and denies %s; moto alone admits both (it evaluates neither operator)', async (role, admitted, denied) => {
+    const arn = roleArn('aws', VENDOR_ACCOUNT_ID, role);
+    await expect(assumeRoleAs(aws.emulator, aws.vendor.credentials, { roleArn: arn, externalId: admitted })).resolves.toHaveProperty('sessionToken');
+    expect(await failure(assumeRoleAs(aws.emulator, aws.vendor.credentials, { roleArn: arn, externalId: denied }))).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+    });
+    for (const externalId of [admitted, denied]) {
+      await expect(assumeRoleAs(moto.emulator, moto.vendor.credentials, { roleArn: arn, externalId })).resolves.toHaveProperty('sessionToken');
+    }
   });
 
   it('aws:PrincipalAccount is the caller\'s account: a third account does not match', async () => {

@@ -23,6 +23,8 @@ export interface FaultProxyOptions {
 export interface RequestInfo {
   method: string;
   url: string;
+  /** The request's headers, lower-case names (as Node gives them). */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface FaultProxy {
@@ -105,7 +107,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const server: Server = createServer((req, res) => {
     stats.requests += 1;
-    const info = { method: req.method ?? 'GET', url: req.url ?? '/' };
+    const info = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers };
     for (const hook of hooks) hook(info);
     const kind = decide(info);
     if (kind) void inject(kind, req, res);

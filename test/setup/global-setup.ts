@@ -22,7 +22,5 @@ export default function setup(): () => void {
   process.env.TF_CLI_CONFIG_FILE = config;
   process.env.CHECKPOINT_DISABLE = '1';
   process.env.TF_IN_AUTOMATION = '1';
-  // The pinned SDK supports Node 20; its notice about future releases is noise in test output.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
   return () => rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { pythonExecutable } from '../../emulator/emulator.js';
+import { motoVersionProblem, pythonExecutable } from '../../emulator/emulator.js';
 import { cfnGuardBinary } from '../cloudformation/checkers.js';
 import { providerMirror, terraformProblem } from '../../stacks/cdktf/terraform-tool.js';
 
@@ -23,10 +23,12 @@ function run(command: string, args: string[]): { ok: boolean; out: string } {
 
 export const TOOL_CHECKS: ToolCheck[] = [
   {
-    name: 'moto and boto3 (Python)',
+    name: 'moto (the tested version) and boto3 (Python)',
     check: () => {
-      const r = run(pythonExecutable(), ['-c', 'import moto, boto3, flask; print(moto.__version__)']);
-      return r.ok ? undefined : `${pythonExecutable()} cannot import moto/boto3 (${r.out.split('\n').pop()}). Install them: pip install 'moto[server]' boto3 (or set ION_DEST_PYTHON).`;
+      const moto = motoVersionProblem();
+      if (moto) return moto;
+      const r = run(pythonExecutable(), ['-c', 'import boto3, flask']);
+      return r.ok ? undefined : `${pythonExecutable()} cannot import boto3/flask (${r.out.split('\n').pop()}). Install them: pip install -r emulator/requirements.txt boto3 (or set ION_DEST_PYTHON).`;
     },
   },
   {

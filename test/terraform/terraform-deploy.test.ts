@@ -28,7 +28,7 @@ import { contractDocument } from '../fixtures/contract.js';
 import {
   REPO_ROOT,
   TEST_REGION,
-  copyCommittedTerraform,
+  copyExample,
   makeWorkDir,
   readOutputs,
   runOrThrow,
@@ -74,11 +74,14 @@ function valueOf<T>(settled: Settled<T> | undefined): T {
   return settled.value;
 }
 
-/** `terraform apply -var ...` of the committed Terraform: defaults (generated bucket and role names) plus access logging. */
-async function applyCommittedTerraform(dir: string, endpointUrl: string): Promise<Outputs> {
-  copyCommittedTerraform(dir);
-  writeEmulatorOverride(dir, endpointUrl);
-  await terraform(['init', '-input=false'], dir);
+/**
+ * `terraform apply -var ...` of the new-bucket example, the root configuration that calls
+ * the module once: defaults (generated bucket and role names) plus access logging.
+ */
+async function applyNewBucketExample(dir: string, endpointUrl: string): Promise<Outputs> {
+  const root = copyExample(dir, 'new-bucket');
+  writeEmulatorOverride(root, endpointUrl);
+  await terraform(['init', '-input=false'], root);
   await terraform(
     [
       'apply',
@@ -86,10 +89,26 @@ async function applyCommittedTerraform(dir: string, endpointUrl: string): Promis
       '-input=false',
       ...varArgs({ trusted_account_id: ACCOUNT, external_id: EXTERNAL_ID, access_log_bucket: ACCESS_LOG_BUCKET }),
     ],
-    dir,
+    root,
   );
-  return readOutputs(dir);
+  return readOutputs(root);
 }
+
+/** The for-each example as is: the module called twice with for_each, through the aliased provider `aws.eu`. */
+async function applyForEachExample(dir: string, endpointUrl: string): Promise<Outputs> {
+  const root = copyExample(dir, 'for-each');
+  writeEmulatorOverride(root, endpointUrl, ['eu']);
+  await terraform(['init', '-input=false'], root);
+  await terraform(['apply', '-auto-approve', '-input=false'], root);
+  return readOutputs(root);
+}
+
+/** The for-each example's two destinations (its variables' defaults). */
+const FOR_EACH_DESTINATIONS = {
+  production: { externalId: 'ion-acme-prod-8b4d0e', bucket: 'acme-ion-snapshots-production' },
+  staging: { externalId: 'ion-acme-staging-7f3a9c', bucket: 'acme-ion-snapshots-staging' },
+};
+const FOR_EACH_REGION = 'eu-west-1';
 
 /**
  * `cdktf deploy` of the cdktf app, configured as a team would: a config file, an
@@ -131,8 +150,10 @@ async function deployCdktfApp(dir: string, endpointUrl: string): Promise<Outputs
 let emulator: Emulator;
 const plain = makeWorkDir('tf-apply');
 const cdktf = makeWorkDir('cdktf-deploy');
+const forEach = makeWorkDir('tf-for-each');
 let plainResult: Settled<Outputs> | undefined;
 let cdktfResult: Settled<Outputs> | undefined;
+let forEachResult: Settled<Outputs> | undefined;
 
 function s3(region = TEST_REGION): S3Client {
   return createS3Client({
@@ -187,19 +208,21 @@ beforeAll(async () => {
   await s3().send(new CreateBucketCommand({ Bucket: ACCESS_LOG_BUCKET }));
   await s3().send(new PutBucketAclCommand({ Bucket: ACCESS_LOG_BUCKET, GrantWrite: LOG_DELIVERY_GROUP, GrantReadACP: LOG_DELIVERY_GROUP }));
   // Both run at once: most of each is the AWS provider waiting for S3 to settle, not CPU.
-  [plainResult, cdktfResult] = await Promise.all([
-    settle(applyCommittedTerraform(plain.dir, emulator.url)),
+  [plainResult, cdktfResult, forEachResult] = await Promise.all([
+    settle(applyNewBucketExample(plain.dir, emulator.url)),
     settle(deployCdktfApp(cdktf.dir, emulator.url)),
+    settle(applyForEachExample(forEach.dir, emulator.url)),
   ]);
-}, 300_000);
+}, 480_000);
 
 afterAll(async () => {
   await emulator?.stop();
   plain.remove();
   cdktf.remove();
+  forEach.remove();
 });
 
-describe('terraform apply of the committed Terraform into the emulator (defaults, plus access logging)', () => {
+describe('terraform apply of the module, called once from the new-bucket example (defaults, plus access logging)', () => {
   it('outputs the generated bucket, its region and the role ARN', () => {
     const outputs = valueOf(plainResult);
     expect(outputs.bucket_name).toMatch(new RegExp(`^${GENERATED_BUCKET_PREFIX}[0-9a-z]+$`));
@@ -321,5 +344,41 @@ describe('cdktf deploy of the cdktf app into the emulator (existing bucket, SSE-
     expect(existsSync(join(cdktf.dir, `terraform.${STACK_NAME}.tfstate`))).toBe(true);
     const synthesized = JSON.parse(readFileSync(join(cdktf.dir, 'cdktf.out', 'stacks', STACK_NAME, 'cdk.tf.json'), 'utf8'));
     expect(synthesized.terraform.backend.local.path).toBe(`../../../terraform.${STACK_NAME}.tfstate`);
+  });
+});
+
+describe('terraform apply of a team configuration calling the module twice (for_each, aliased provider)', () => {
+  it('outputs both destinations, each in the aliased provider\'s region with its own role', () => {
+    const outputs = valueOf(forEachResult).destinations as Record<string, Outputs>;
+    expect(Object.keys(outputs).sort()).toEqual(Object.keys(FOR_EACH_DESTINATIONS).sort());
+    for (const [name, expected] of Object.entries(FOR_EACH_DESTINATIONS)) {
+      expect(outputs[name]).toEqual({
+        bucket_name: expected.bucket,
+        bucket_region: FOR_EACH_REGION,
+        role_arn: `arn:aws:iam::${EMULATOR_DEFAULT_ACCOUNT}:role/ion-snapshot-delivery-${name}`,
+      });
+    }
+  });
+
+  it.each(Object.entries(FOR_EACH_DESTINATIONS))("%s: the role's trust and only inline policy are exactly the contract", async (name, expected) => {
+    const outputs = (valueOf(forEachResult).destinations as Record<string, Outputs>)[name]!;
+    const role = await rolePolicies(String(outputs.role_arn));
+    // Compared as data: the provider may reorder an object's keys; arrays keep the contract's order.
+    expect(role.trust).toEqual(contractDocument('trust-policy', { frAccountId: ACCOUNT, externalId: expected.externalId }));
+    expect(role.permissions).toEqual(contractDocument('permission-policy', { bucket: expected.bucket }));
+    expect(role.inline).toEqual([DELIVERY_POLICY_NAME]);
+    expect(role.attached).toBe(0);
+  });
+
+  it('each bucket is hardened as the module says, with its TLS-only policy', async () => {
+    valueOf(forEachResult);
+    const client = s3(FOR_EACH_REGION);
+    for (const { bucket } of Object.values(FOR_EACH_DESTINATIONS)) {
+      expect((await client.send(new GetBucketVersioningCommand({ Bucket: bucket }))).Status).toBe('Enabled');
+      const policy = await client.send(new GetBucketPolicyCommand({ Bucket: bucket }));
+      expect(JSON.parse(policy.Policy!)).toEqual(
+        buildTlsOnlyBucketPolicy<never>({ bucketArn: bucketArn('aws', bucket), bucketObjectsArn: bucketObjectsArn('aws', bucket) }),
+      );
+    }
   });
 });

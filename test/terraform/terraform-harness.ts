@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,9 +78,31 @@ export function makeWorkDir(prefix: string): { dir: string; remove: () => void }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The committed module's folder, relative to the repository root (it holds main.tf.json and tests/). */
+export const MODULE_DIR = dirname(TERRAFORM_TEMPLATE_PATH);
+/** The example root configurations, each calling the module from `../../templates/terraform`. */
+export const EXAMPLES = ['new-bucket', 'existing-bucket', 'sse-kms', 'for-each'] as const;
+export type Example = (typeof EXAMPLES)[number];
+
 /** Copy the committed Terraform into a working directory. */
 export function copyCommittedTerraform(dir: string): void {
   copyFileSync(COMMITTED_TERRAFORM, join(dir, 'main.tf.json'));
+}
+
+/** Copy the module (with its tests) into `<dir>`, to run it on its own (`terraform test`). */
+export function copyModule(dir: string): void {
+  cpSync(join(REPO_ROOT, MODULE_DIR), dir, { recursive: true });
+}
+
+/**
+ * Copy the module and one example into a working directory, in the repository's
+ * layout so the example's relative `source` resolves; returns the example's folder.
+ */
+export function copyExample(dir: string, example: Example): string {
+  cpSync(join(REPO_ROOT, MODULE_DIR), join(dir, MODULE_DIR), { recursive: true });
+  const target = join(dir, 'examples', example);
+  cpSync(join(REPO_ROOT, 'examples', example), target, { recursive: true });
+  return target;
 }
 
 /**
@@ -88,18 +110,16 @@ export function copyCommittedTerraform(dir: string): void {
  * Terraform merges over the committed configuration without changing it.
  * @see https://developer.hashicorp.com/terraform/language/files/override
  */
-export function writeEmulatorOverride(dir: string, endpointUrl: string): void {
-  const override = {
-    provider: {
-      aws: {
-        endpoints: { s3: endpointUrl, iam: endpointUrl, sts: endpointUrl },
-        s3_use_path_style: true,
-        skip_credentials_validation: true,
-        skip_metadata_api_check: true,
-        skip_requesting_account_id: true,
-      },
-    },
+export function writeEmulatorOverride(dir: string, endpointUrl: string, aliases: readonly string[] = []): void {
+  const settings = {
+    endpoints: { s3: endpointUrl, iam: endpointUrl, sts: endpointUrl },
+    s3_use_path_style: true,
+    skip_credentials_validation: true,
+    skip_metadata_api_check: true,
+    skip_requesting_account_id: true,
   };
+  // Override blocks merge into the configuration's provider blocks by name and alias.
+  const override = { provider: { aws: [settings, ...aliases.map((alias) => ({ alias, ...settings }))] } };
   writeFileSync(join(dir, 'emulator_override.tf.json'), `${JSON.stringify(override, null, 2)}\n`);
 }
 

@@ -22,6 +22,8 @@ import { readDeployConfig } from '../../stacks/cdktf/config.js';
 import { DestinationStack, LOCAL, OUTPUT, STACK_NAME, deployStatePath } from '../../stacks/cdktf/destination-stack.js';
 import { stringLiteral } from '../../stacks/cdktf/hcl.js';
 import { VARIABLE, VARIABLE_SPECS } from '../../stacks/cdktf/variables.js';
+import { AWS_PROVIDER_CONSTRAINT } from '../../stacks/cdktf/module-stack.js';
+import { MODULE_DOCS_END, MODULE_DOCS_START, renderModuleDocs } from '../../stacks/cdktf/module-docs.js';
 import { GENERATED_NOTE, synthTerraform } from '../../stacks/cdktf/write.js';
 import { contractDocument } from '../fixtures/contract.js';
 import { COMMITTED_TERRAFORM, REPO_ROOT, runCommand } from './terraform-harness.js';
@@ -34,8 +36,12 @@ const KMS_KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-
 
 type TerraformJson = {
   '//': string;
-  terraform: { backend: { local: { path: string } }; required_providers: { aws: { version: string } } };
-  provider: { aws: Record<string, unknown>[] };
+  terraform: {
+    backend?: { local: { path: string } };
+    required_version: string;
+    required_providers: { aws: { source: string; version: string } };
+  };
+  provider?: { aws: Record<string, unknown>[] };
   variable: Record<string, { default?: unknown; validation?: unknown[] }>;
   locals: Record<string, string>;
   resource: Record<string, Record<string, Record<string, unknown>>>;
@@ -55,10 +61,10 @@ function substitute(template: string, values: Record<string, string>): PolicyDoc
 
 const REFERENCES = {
   'data.aws_partition.current.partition': 'aws',
-  'var.trusted_account_id': ACCOUNT,
-  'var.external_id': EXTERNAL_ID,
-  'var.additional_external_id': NEXT_EXTERNAL_ID,
-  'var.kms_key_arn': KMS_KEY,
+  'local.inputs.trusted_account_id': ACCOUNT,
+  'local.inputs.external_id': EXTERNAL_ID,
+  'local.inputs.additional_external_id': NEXT_EXTERNAL_ID,
+  'local.inputs.kms_key_arn': KMS_KEY,
   'local.bucket_name': BUCKET,
 };
 
@@ -67,17 +73,27 @@ describe('the committed Terraform (templates/terraform)', () => {
     expect(committedText).toBe(synthTerraform());
   });
 
-  it('says it is generated, pins the provider, and holds no absolute path and no endpoint override', () => {
+  it('is a child module: no provider, no backend, a provider version constraint (not a pin), required_version, no absolute path', () => {
     expect(committed['//']).toBe(GENERATED_NOTE);
-    expect(committed['//']).toContain('npm run generate');
-    expect(committed.terraform.required_providers.aws.version).toBe('5.100.0');
-    expect(committed.terraform.backend.local.path).toBe('terraform.tfstate');
+    expect(committed['//']).toMatch(/GENERATED .*Do not edit/);
+    expect(committed.terraform.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: AWS_PROVIDER_CONSTRAINT });
+    expect(AWS_PROVIDER_CONSTRAINT).toBe('>= 5.0.0, < 7.0.0');
+    expect(committed.terraform.required_version).toBe('>= 1.9.0');
+    expect(committed.terraform.backend).toBeUndefined();
+    expect(committed.provider).toBeUndefined();
     expect(committedText).not.toContain(REPO_ROOT);
     expect(committedText).not.toContain(tmpdir());
     expect(committedText).not.toMatch(/"\/(?:work|tmp|root|home|opt)\//);
-    expect(committed.provider.aws).toHaveLength(1);
-    expect(Object.keys(committed.provider.aws[0]!)).toEqual(['region']);
     expect(committedText).not.toContain('endpoints');
+  });
+
+  it('every variable and output has a description, every variable a type', () => {
+    for (const [name, variable] of Object.entries(committed.variable)) {
+      expect(variable, name).toMatchObject({ type: expect.any(String), description: expect.any(String) });
+    }
+    for (const [name, output] of Object.entries(committed.output)) {
+      expect((output as { description?: string }).description, name).toEqual(expect.any(String));
+    }
   });
 
   it('takes the issue\'s inputs as variables, one per CloudFormation parameter, and gives the three outputs', () => {
@@ -86,7 +102,8 @@ describe('the committed Terraform (templates/terraform)', () => {
     const extras = Object.keys(committed.variable).filter((v) => !fromParameters.includes(v));
     const additional = snake(PARAMETER.additionalExternalId);
     expect(Object.keys(committed.variable).filter((v) => fromParameters.includes(v)).sort()).toEqual(fromParameters);
-    expect(extras).toEqual([VARIABLE.region]);
+    // The region is the caller's provider's: the module has no region variable.
+    expect(extras).toEqual([]);
     expect(additional).toBe(VARIABLE.additionalExternalId);
     for (const required of ['trusted_account_id', 'external_id', 'bucket_name', 'use_existing_bucket', 'kms_key_arn', 'role_name']) {
       expect(committed.variable).toHaveProperty(required);
@@ -97,8 +114,29 @@ describe('the committed Terraform (templates/terraform)', () => {
     expect(committed.variable.use_existing_bucket!.default).toBe(false);
     expect(Object.keys(committed.output).sort()).toEqual(Object.values(OUTPUT).sort());
     for (const [name, spec] of Object.entries(VARIABLE_SPECS)) {
+      if (name === VARIABLE.region) continue;
       expect(committed.variable[name]!.validation ?? [], name).toHaveLength(spec.checks.length);
     }
+  });
+});
+
+describe("the README's inputs and outputs table of the module", () => {
+  it('is exactly the table generated from the variable definitions (run `npm run generate`)', () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf(MODULE_DOCS_START) + MODULE_DOCS_START.length, readme.indexOf(MODULE_DOCS_END));
+    expect(section).toBe(`\n${renderModuleDocs()}\n`);
+  });
+
+  it('lists every variable and output of the committed module, with its type, default and description', () => {
+    const table = renderModuleDocs();
+    for (const [name, variable] of Object.entries(committed.variable) as [string, { type?: string; default?: unknown; description?: string }][]) {
+      const fallback = variable.default === undefined ? '(required)' : `\`${JSON.stringify(variable.default)}\``;
+      expect(table).toContain(`| \`${name}\` | \`${variable.type}\` | ${fallback} | ${variable.description} |`);
+    }
+    for (const [name, output] of Object.entries(committed.output) as [string, { description?: string }][]) {
+      expect(table).toContain(`| \`${name}\` | ${output.description} |`);
+    }
+    expect(table).toContain(AWS_PROVIDER_CONSTRAINT);
   });
 });
 
@@ -151,7 +189,7 @@ describe('the Terraform policies against the setup guide contract', () => {
     expect(policy.policy).toBe(`\${local.${LOCAL.permissionPolicy}}`);
     expect(policy.name).toBe(DELIVERY_POLICY_NAME);
     expect(committed.locals[LOCAL.trustPolicy]).toBe(
-      '${var.additional_external_id != "" ? local.trust_policy_two_external_ids : local.trust_policy_one_external_id}',
+      '${local.inputs.additional_external_id != "" ? local.trust_policy_two_external_ids : local.trust_policy_one_external_id}',
     );
     expect(committed.locals[LOCAL.permissionPolicy]).toBe(
       '${local.uses_kms_key ? local.permission_policy_sse_kms : local.permission_policy_sse_s3}',
@@ -193,7 +231,7 @@ describe('the bucket settings match the CloudFormation template', () => {
   it('encrypts with SSE-S3, or SSE-KMS with a Bucket Key when a key is given', () => {
     const rule = (r.aws_s3_bucket_server_side_encryption_configuration!.destination_encryption!.rule as any[])[0];
     expect(rule.apply_server_side_encryption_by_default).toEqual({
-      kms_master_key_id: '${local.uses_kms_key ? var.kms_key_arn : null}',
+      kms_master_key_id: '${local.uses_kms_key ? local.inputs.kms_key_arn : null}',
       sse_algorithm: '${local.uses_kms_key ? "aws:kms" : "AES256"}',
     });
     expect(rule.bucket_key_enabled).toBe('${local.uses_kms_key ? true : null}');
@@ -207,12 +245,13 @@ describe('the bucket settings match the CloudFormation template', () => {
       }
     }
     expect(r.aws_s3_bucket_notification!.destination_event_bridge!.count).toBe(
-      '${local.create_bucket && var.event_bridge_notifications ? 1 : 0}',
+      '${local.create_bucket && local.inputs.event_bridge_notifications ? 1 : 0}',
     );
     expect(r.aws_s3_bucket_logging!.destination_access_logs!.count).toBe(
-      '${local.create_bucket && var.access_log_bucket != "" ? 1 : 0}',
+      '${local.create_bucket && local.inputs.access_log_bucket != "" ? 1 : 0}',
     );
-    expect(committed.locals[LOCAL.createBucket]).toBe('${!var.use_existing_bucket}');
+    expect(committed.locals[LOCAL.createBucket]).toBe('${!local.inputs.use_existing_bucket}');
+    expect(committed.locals[LOCAL.inputs]).toMatchObject({ use_existing_bucket: '${var.use_existing_bucket}' });
   });
 });
 
@@ -230,13 +269,13 @@ describe('the cdktf deploy form', () => {
     expect(JSON.stringify(plain.provider)).not.toContain('endpoints');
 
     const local = synth({ endpointUrl: 'http://127.0.0.1:5000', statePath: '../../../terraform.x.tfstate' });
-    expect(local.provider.aws[0]).toMatchObject({
+    expect(local.provider!.aws[0]).toMatchObject({
       endpoints: [{ s3: 'http://127.0.0.1:5000', iam: 'http://127.0.0.1:5000', sts: 'http://127.0.0.1:5000' }],
       s3_use_path_style: true,
       skip_credentials_validation: true,
       skip_requesting_account_id: true,
     });
-    expect(local.terraform.backend.local.path).toBe('../../../terraform.x.tfstate');
+    expect(local.terraform.backend!.local.path).toBe('../../../terraform.x.tfstate');
   });
 
   it('keeps the deploy state beside cdktf.json, as a relative path', () => {
@@ -401,8 +440,10 @@ describe('the cdktf app (stacks/cdktf/main.ts, what `cdktf synth` and `cdktf dep
     const synthesized = JSON.parse(readFileSync(join(outdir!, 'stacks', STACK_NAME, 'cdk.tf.json'), 'utf8')) as TerraformJson;
     expect(synthesized.variable.trusted_account_id!.default).toBe(ACCOUNT);
     expect(synthesized.variable.external_id!.default).toBe(EXTERNAL_ID);
-    expect(synthesized.provider.aws[0]).toMatchObject({ endpoints: [{ s3: 'http://127.0.0.1:4566' }] });
-    expect(synthesized.locals).toEqual(committed.locals);
+    expect(synthesized.provider!.aws[0]).toMatchObject({ endpoints: [{ s3: 'http://127.0.0.1:4566' }] });
+    // The same construct as the module: the same resource types and locals, under the stack's unique names.
     expect(Object.keys(synthesized.resource).sort()).toEqual(Object.keys(committed.resource).sort());
+    expect(Object.keys(synthesized.locals)).toHaveLength(Object.keys(committed.locals).length);
+    expect(synthesized.terraform.backend).toBeDefined();
   });
 });

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   describeProblems,
@@ -11,15 +13,7 @@ import {
 } from '../../policy/index.js';
 import { stringLiteral } from '../../stacks/cdktf/hcl.js';
 import { VARIABLE_SPECS, type VariableName } from '../../stacks/cdktf/variables.js';
-import {
-  copyCommittedTerraform,
-  makeWorkDir,
-  runCommand,
-  terraform,
-  toolEnvironment,
-  varArgs,
-  writeEmulatorOverride,
-} from './terraform-harness.js';
+import { copyModule, makeWorkDir, runCommand, terraform, toolEnvironment, varArgs } from './terraform-harness.js';
 
 /** Good and bad values per input; the verdict of policy/'s validator is the expected one. */
 const CASES: [VariableName, Validator, string[]][] = [
@@ -69,13 +63,13 @@ let work: ReturnType<typeof makeWorkDir>;
 
 beforeAll(async () => {
   work = makeWorkDir('tf-validate');
-  copyCommittedTerraform(work.dir);
+  copyModule(work.dir);
   await terraform(['init', '-input=false'], work.dir);
 });
 
 afterAll(() => work?.remove());
 
-describe('terraform on the committed Terraform, offline', () => {
+describe('terraform on the committed module, offline', () => {
   it('`terraform validate` accepts it with no warning', async () => {
     const output = await terraform(['validate'], work.dir);
     expect(output).toContain('Success! The configuration is valid.');
@@ -104,24 +98,31 @@ describe('terraform on the committed Terraform, offline', () => {
   });
 
   it('`terraform plan` rejects bad inputs before touching AWS, naming variable, value and the policy rule', async () => {
-    // An unreachable endpoint: had validation let anything through, the plan could not reach AWS either.
-    writeEmulatorOverride(work.dir, 'http://127.0.0.1:9');
     const bad = {
       trusted_account_id: '1234',
       kms_key_arn: 'arn:aws:kms:us-east-1:444455556666:alias/my-key',
       role_name: 'path/name',
       access_log_bucket: 'bucket--x-s3',
-      region: 'us-east-7',
       // Cross-input rules: Terraform checks them only when the inputs they read are valid themselves.
       additional_external_id: 'same-id',
       use_existing_bucket: 'true',
     };
     const valid = { external_id: 'same-id', bucket_name: '' };
+    // The module used as a root: a caller's provider that makes no call of its own when configured.
+    writeFileSync(
+      join(work.dir, 'caller_provider.tf.json'),
+      JSON.stringify({
+        provider: {
+          aws: { region: 'us-east-1', skip_credentials_validation: true, skip_requesting_account_id: true, skip_metadata_api_check: true },
+        },
+      }),
+    );
     const result = await runCommand(
       'terraform',
       ['plan', '-input=false', '-no-color', ...varArgs({ ...valid, ...bad })],
       work.dir,
-      toolEnvironment(),
+      // An unreachable endpoint: had validation let anything through, the plan could not reach AWS either.
+      toolEnvironment({ AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }),
     );
     expect(result.code).not.toBe(0);
     const text = result.output.replace(/\s*│\s*/g, ' ').replace(/\s+/g, ' ');
@@ -131,7 +132,6 @@ describe('terraform on the committed Terraform, offline', () => {
       kms_key_arn: validateKmsKeyArn(bad.kms_key_arn)!.rule,
       role_name: validateRoleName(bad.role_name)!.rule,
       access_log_bucket: 'a bucket name does not end with a reserved suffix (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3)',
-      region: 'a region is an AWS region name such as us-east-1',
       additional_external_id: 'additional_external_id differs from external_id',
       use_existing_bucket: 'use_existing_bucket is true only together with bucket_name naming the existing bucket',
     };

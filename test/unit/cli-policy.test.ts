@@ -1,6 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { contractDocument } from '../fixtures/contract.js';
+import { REGIONS_BY_PARTITION } from '../../policy/index.js';
 import { runCli } from '../helpers/run-cli.js';
+
+describe('ion-dest regions', () => {
+  it('lists the regions --region accepts, by partition, as text and as JSON', async () => {
+    const text = await runCli(['regions']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('aws-us-gov: us-gov-east-1 us-gov-west-1\n');
+    expect(text.stdout).toMatch(/^aws: .*\bus-east-1\b/m);
+    const json = await runCli(['regions', '--json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(REGIONS_BY_PARTITION);
+  });
+
+  it('is the list the region error points to', async () => {
+    const r = await runCli(['policy', 'permissions', '--bucket', 'acme-snaps', '--region', 'mars-east-1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('see `ion-dest regions`');
+  });
+});
 
 describe('ion-dest policy', () => {
   it('prints the contract trust policy', async () => {
@@ -22,6 +41,17 @@ describe('ion-dest policy', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('Invalid --trusted-account "12345": an AWS account ID is exactly 12 digits');
     expect(r.stderr).toContain('Invalid --external-id "x": an external ID is 2 to 1224 characters');
+  });
+
+  it.each([
+    [['--partition', 'aws', '--region', 'us-gov-west-1'], 'Invalid --region "us-gov-west-1": region us-gov-west-1 is in partition aws-us-gov, not aws'],
+    [['--partition', 'aws-cn', '--region', 'us-east-1'], 'Invalid --region "us-east-1": region us-east-1 is in partition aws, not aws-cn'],
+    [['--region', 'us-east-7'], 'Invalid --region "us-east-7": a region is an AWS region name'],
+  ])('rejects %j with exit 2: the region and the partition must agree', async (extra, message) => {
+    const r = await runCli(['policy', 'trust', '--trusted-account', '111122223333', '--external-id', 'ion-acme-1', ...extra]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
   });
 
   it('rejects an unknown flag with exit 2 before running the command', async () => {

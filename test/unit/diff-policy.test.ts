@@ -84,7 +84,14 @@ describe('diffPermissionPolicy', () => {
 
   it('reports an extra action', () => {
     const differences = diffPermissionPolicy(expected, perms((d) => (d.Statement[0]!.Action = [...BUCKET_ACTIONS, 's3:GetBucketAcl'])));
-    expect(differences).toEqual([{ kind: 'extra-action', code: 'PERMISSION_ACTION_EXTRA', message: 'inline policy p Statement[0] (SnapshotDeliveryBucketAccess) allows s3:GetBucketAcl, which the delivery does not use' }]);
+    expect(differences).toEqual([
+      {
+        kind: 'extra-action',
+        severity: 'fail',
+        code: 'PERMISSION_ACTION_EXTRA',
+        message: `inline policy p Statement[0] (SnapshotDeliveryBucketAccess) allows s3:GetBucketAcl on ${bucket}, ${bucket}/*, with no condition: an action the delivery does not use`,
+      },
+    ]);
   });
 
   it('reports s3:* as an extra action, not as missing ones', () => {

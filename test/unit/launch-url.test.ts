@@ -73,19 +73,37 @@ describe('buildQuickCreateUrl', () => {
 
   it.each([
     ['us-east-1', 'https://us-east-1.console.aws.amazon.com'],
+    ['eu-west-1', 'https://eu-west-1.console.aws.amazon.com'],
     ['us-gov-west-1', 'https://console.amazonaws-us-gov.com'],
-    ['cn-north-1', 'https://console.amazonaws.cn'],
-  ])('region %s opens the console at %s', (region, origin) => {
+    ['us-gov-east-1', 'https://console.amazonaws-us-gov.com'],
+    ['cn-north-1', undefined],
+    ['cn-northwest-1', undefined],
+  ])('region %s: the console AWS documents for its partition is %s', (region, origin) => {
     expect(consoleOrigin(region)).toBe(origin);
   });
 
-  it('a China region needs a template in a China bucket, and the link goes to the China console', () => {
-    const url = buildQuickCreateUrl({
-      ...BASE,
-      region: 'cn-northwest-1',
-      templateUrl: 'https://fr-templates.s3.cn-northwest-1.amazonaws.com.cn/ion-destination/0.1.0/ion-destination.cfn.yaml',
-    });
-    expect(url.startsWith('https://console.amazonaws.cn/cloudformation/home?region=cn-northwest-1#/stacks/create/review?')).toBe(true);
+  it.each([
+    ['us-east-1', 'https://fr-templates.s3.us-east-1.amazonaws.com/t.yaml', 'https://us-east-1.console.aws.amazon.com/cloudformation/home?region=us-east-1#/stacks/create/review?'],
+    ['us-gov-west-1', 'https://fr-templates.s3.us-gov-west-1.amazonaws.com/t.yaml', 'https://console.amazonaws-us-gov.com/cloudformation/home?region=us-gov-west-1#/stacks/quickcreate?'],
+    ['us-gov-east-1', 'https://fr-templates.s3.us-gov-east-1.amazonaws.com/t.yaml', 'https://console.amazonaws-us-gov.com/cloudformation/home?region=us-gov-east-1#/stacks/quickcreate?'],
+  ])('region %s: the link has the form AWS documents for that partition', (region, templateUrl, start) => {
+    const url = buildQuickCreateUrl({ ...BASE, region, templateUrl });
+    expect(url.startsWith(start), url).toBe(true);
+    expect(readUrl(url).params).toContainEqual(['templateURL', templateUrl]);
+    expect(readUrl(url).params).toContainEqual(['param_ExternalId', BASE.externalIds[0]]);
+  });
+
+  it.each(['cn-north-1', 'cn-northwest-1'])('region %s: no link is printed, since AWS documents no quick-create form for the China Regions', (region) => {
+    let error: unknown;
+    try {
+      buildQuickCreateUrl({ ...BASE, region, templateUrl: `https://fr-templates.s3.${region}.amazonaws.com.cn/ion-destination/0.1.0/ion-destination.cfn.yaml` });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(IonDestError);
+    expect((error as IonDestError).problems).toEqual([
+      expect.objectContaining({ field: '--region', value: region, rule: expect.stringContaining('no console quick-create link form for the aws-cn partition') }),
+    ]);
   });
 
   it.each([

@@ -2,14 +2,19 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AttachRolePolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iam';
+import { GetBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BUCKET_ACTIONS,
+  POLICY_VERSION,
+  accountRootArn,
   bucketArn,
   bucketObjectsArn,
+  buildTlsOnlyBucketPolicy,
   permissionPolicy,
   roleArn,
   trustPolicy,
+  type PolicyDocument,
 } from '../../policy/index.js';
 import { AUDIT_CHECK_IDS, auditDestination, type AuditCheckId, type AuditReport } from '../../verifier/index.js';
 import { readDeployedRole } from '../../verifier/read-role.js';
@@ -78,9 +83,60 @@ beforeAll(async () => {
     permissionPolicy: permissionPolicy({ bucket: 'audit-kms-missing' }),
   });
 
+  await createDangerousDestinations();
+
   admin = await createCustomerAdmin(emulator, CUSTOMER_ACCOUNT_ID);
   await emulator.enableAuth();
 });
+
+/** Documents that are dangerous, each on its own destination (role and bucket of the same name). */
+const CONTRACT_TRUST = () => trustPolicy({ trustedAccountId: VENDOR_ACCOUNT_ID, externalIds: EXTERNAL_ID }).Statement[0]!;
+const DANGEROUS_TRUST: Record<string, unknown> = {
+  'audit-trust-notaction': { Version: POLICY_VERSION, Statement: [CONTRACT_TRUST(), { Effect: 'Allow', Principal: '*', NotAction: 'sts:TagSession' }] },
+  'audit-trust-fr-notaction': { Version: POLICY_VERSION, Statement: [CONTRACT_TRUST(), { Effect: 'Allow', Principal: { AWS: accountRootArn('aws', VENDOR_ACCOUNT_ID) }, NotAction: 'sts:TagSession' }] },
+};
+const readObjects = (bucket: string) => ({ Effect: 'Allow', Action: 's3:GetObject', Resource: `${bucketArn('aws', bucket)}/*` });
+const DANGEROUS_BUCKET_STATEMENTS: Record<string, Record<string, unknown>> = {
+  'audit-bucket-fr': { ...readObjects('audit-bucket-fr'), Sid: 'VendorDirect', Principal: { AWS: accountRootArn('aws', VENDOR_ACCOUNT_ID) }, Action: ['s3:GetObject', 's3:PutObject'] },
+  'audit-bucket-public': { ...readObjects('audit-bucket-public'), Sid: 'PublicRead', Principal: '*' },
+  'audit-bucket-trivial': { ...readObjects('audit-bucket-trivial'), Sid: 'PublicReadOverTls', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } },
+};
+
+async function createDangerousDestinations(): Promise<void> {
+  const base = { trustedAccountId: VENDOR_ACCOUNT_ID, externalIds: EXTERNAL_ID };
+  for (const [name, trust] of Object.entries(DANGEROUS_TRUST)) {
+    await createCustomerDestination(emulator, { ...base, bucket: name, roleName: name, trustPolicy: trust as PolicyDocument });
+    await applyStackBucketSettings(emulator, CUSTOMER_ACCOUNT_ID, name, { tlsOnlyPolicy: true });
+  }
+  const everything = permissionPolicy({ bucket: 'audit-perm-s3-star' });
+  everything.Statement[0]!.Action = 's3:*';
+  await createCustomerDestination(emulator, { ...base, bucket: 'audit-perm-s3-star', roleName: 'audit-perm-s3-star', permissionPolicy: everything });
+  await applyStackBucketSettings(emulator, CUSTOMER_ACCOUNT_ID, 'audit-perm-s3-star', { tlsOnlyPolicy: true });
+
+  // The contract inline, and a managed policy with wider rights attached beside it.
+  await createCustomerDestination(emulator, { ...base, bucket: 'audit-perm-managed', roleName: 'audit-perm-managed' });
+  await applyStackBucketSettings(emulator, CUSTOMER_ACCOUNT_ID, 'audit-perm-managed', { tlsOnlyPolicy: true });
+  const { iam, s3 } = accountAdminClients(emulator, CUSTOMER_ACCOUNT_ID);
+  try {
+    const wide = await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: 'storage-read-everything',
+        PolicyDocument: JSON.stringify({ Version: POLICY_VERSION, Statement: [{ Effect: 'Allow', Action: ['s3:Get*', 's3:List*'], Resource: '*' }] }),
+      }),
+    );
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'audit-perm-managed', PolicyArn: wide.Policy!.Arn! }));
+
+    // No Block Public Access here: AWS would refuse these policies with BlockPublicPolicy on.
+    for (const [name, statement] of Object.entries(DANGEROUS_BUCKET_STATEMENTS)) {
+      await createCustomerDestination(emulator, { ...base, bucket: name, roleName: name });
+      const tls = buildTlsOnlyBucketPolicy<never>({ bucketArn: bucketArn('aws', name), bucketObjectsArn: bucketObjectsArn('aws', name) });
+      await s3.send(new PutBucketPolicyCommand({ Bucket: name, Policy: JSON.stringify({ ...tls, Statement: [...tls.Statement, statement] }) }));
+    }
+  } finally {
+    iam.destroy();
+    s3.destroy();
+  }
+}
 
 afterAll(async () => {
   await emulator?.stop();
@@ -96,6 +152,24 @@ function audit(name: string, externalIds: string | string[] = EXTERNAL_ID): Prom
     endpointUrl: emulator.url,
     credentials: admin.credentials,
     maxAttempts: 1,
+  });
+}
+
+/** `ion-dest audit` as the customer's administrator, on the destination `name`. */
+async function runAuditCli(name: string, extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: admin.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.credentials.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' };
+  delete env.AWS_PROFILE;
+  delete env.AWS_SESSION_TOKEN;
+  delete env.NO_COLOR;
+  const args = ['audit', '--role-name', name, '--bucket', name, '--trusted-account', VENDOR_ACCOUNT_ID, '--external-id', EXTERNAL_ID, '--endpoint-url', emulator.url, ...extra];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
@@ -125,7 +199,7 @@ describe('audit against the emulator (customer credentials, IAM enforced)', () =
       'bucket-encryption': 'warn NOT_ENCRYPTED',
       'bucket-public-access': 'warn BUCKET_PUBLIC_ACCESS_NOT_BLOCKED',
       'bucket-ownership': 'warn BUCKET_OWNERSHIP_NOT_ENFORCED',
-      'bucket-policy': 'pass',
+      'bucket-policy': 'warn BUCKET_POLICY_NO_TLS_DENY',
       'bucket-lifecycle': 'warn BUCKET_LIFECYCLE_NO_ABORT',
     });
     const trust = report.checks.find((c) => c.id === 'role-trust')!.details!;
@@ -211,23 +285,95 @@ describe('audit against the emulator (customer credentials, IAM enforced)', () =
   });
 
   it('ion-dest audit --json exits 1 on a drifted deployment', async () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: admin.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.credentials.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' };
-    delete env.AWS_PROFILE;
-    delete env.AWS_SESSION_TOKEN;
-    const args = ['audit', '--role-name', 'audit-principal', '--bucket', 'audit-principal', '--trusted-account', VENDOR_ACCOUNT_ID, '--external-id', EXTERNAL_ID, '--endpoint-url', emulator.url, '--json'];
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c) => (stdout += c));
-      child.stderr.on('data', (c) => (stderr += c));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    const run = await runAuditCli('audit-principal', ['--json']);
     expect(run.code, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout) as AuditReport;
     expect(report.ok).toBe(false);
     expect(report.checks.map((c) => c.id)).toEqual([...AUDIT_CHECK_IDS]);
     expect(report.checks[0]).toMatchObject({ id: 'role-trust', status: 'fail', code: 'TRUST_PRINCIPAL_MISMATCH' });
+  });
+});
+
+describe('audit never calls a dangerous setup exact (documents stored by IAM and S3 on the emulator)', () => {
+  it('IAM and S3 give back each dangerous document as written', async () => {
+    const { iam, s3 } = clientsFor(emulator, admin.credentials);
+    try {
+      for (const [name, trust] of Object.entries(DANGEROUS_TRUST)) {
+        expect((await readDeployedRole(iam, name)).trustPolicy).toEqual(trust);
+      }
+      const managed = await readDeployedRole(iam, 'audit-perm-managed');
+      expect(managed.permissionPolicies.map((p) => p.source)).toEqual([
+        'inline policy ion-dest-test',
+        `attached policy arn:aws:iam::${CUSTOMER_ACCOUNT_ID}:policy/storage-read-everything`,
+      ]);
+      for (const [name, statement] of Object.entries(DANGEROUS_BUCKET_STATEMENTS)) {
+        const got = await s3.send(new GetBucketPolicyCommand({ Bucket: name, ExpectedBucketOwner: CUSTOMER_ACCOUNT_ID }));
+        expect((JSON.parse(got.Policy!) as { Statement: unknown[] }).Statement[1]).toEqual(statement);
+      }
+    } finally {
+      iam.destroy();
+      s3.destroy();
+    }
+  });
+
+  it.each<[string, AuditCheckId, string, RegExp]>([
+    [
+      'audit-trust-notaction',
+      'role-trust',
+      'TRUST_PRINCIPAL_WILDCARD',
+      /^\[TRUST_PRINCIPAL_WILDCARD\] trust policy Statement\[1\] allows any AWS principal \(\*\) every action except sts:TagSession, with no condition: it lets them assume the role without the external ID/,
+    ],
+    [
+      'audit-trust-fr-notaction',
+      'role-trust',
+      'TRUST_POLICY_WIDER',
+      new RegExp(`^\\[TRUST_POLICY_WIDER\\] trust policy Statement\\[1\\] allows arn:aws:iam::${VENDOR_ACCOUNT_ID}:root every action except sts:TagSession, with no condition: it lets them assume the role without the external ID`),
+    ],
+    ['audit-perm-s3-star', 'role-permissions', 'PERMISSION_ACTION_EXTRA', /^\[PERMISSION_ACTION_EXTRA\] inline policy ion-dest-test Statement\[0\] \(SnapshotDeliveryBucketAccess\) allows s3:\* on .*, with no condition: a wildcard matching actions the delivery does not use/],
+    [
+      'audit-perm-managed',
+      'role-permissions',
+      'PERMISSION_ACTION_EXTRA',
+      new RegExp(`^\\[PERMISSION_ACTION_EXTRA\\] attached policy arn:aws:iam::${CUSTOMER_ACCOUNT_ID}:policy/storage-read-everything Statement\\[0\\] allows s3:Get\\* on every resource \\(\\*\\), with no condition`),
+    ],
+    [
+      'audit-bucket-fr',
+      'bucket-policy',
+      'BUCKET_POLICY_CROSS_ACCOUNT',
+      new RegExp(`^\\[BUCKET_POLICY_CROSS_ACCOUNT\\] bucket policy Statement\\[1\\] \\(VendorDirect\\) allows arn:aws:iam::${VENDOR_ACCOUNT_ID}:root s3:GetObject, s3:PutObject on arn:aws:s3:::audit-bucket-fr/\\*, with no condition: it grants First Resonance's account ${VENDOR_ACCOUNT_ID} directly, bypassing the delivery role and its external ID`),
+    ],
+    ['audit-bucket-public', 'bucket-policy', 'BUCKET_POLICY_PUBLIC', /^\[BUCKET_POLICY_PUBLIC\] bucket policy Statement\[1\] \(PublicRead\) allows any AWS principal \(\*\) s3:GetObject on arn:aws:s3:::audit-bucket-public\/\*, with no condition: anyone/],
+    [
+      'audit-bucket-trivial',
+      'bucket-policy',
+      'BUCKET_POLICY_PUBLIC',
+      new RegExp(`^\\[BUCKET_POLICY_PUBLIC\\] bucket policy Statement\\[1\\] \\(PublicReadOverTls\\) allows any AWS principal \\(\\*\\) s3:GetObject on .*, only when Bool aws:SecureTransport "true": anyone .*; its condition does not limit the caller to account ${CUSTOMER_ACCOUNT_ID}`),
+    ],
+  ])('%s: %s fails with %s and says what it allows', async (name, check, code, explanation) => {
+    const report = await audit(name);
+    expect(report.ok).toBe(false);
+    const result = report.checks.find((c) => c.id === check)!;
+    expect(result).toMatchObject({ status: 'fail', code });
+    expect(result.cause).toBeTruthy();
+    expect(result.fix).toBeTruthy();
+    expect(result.details).toContainEqual(expect.stringMatching(explanation));
+    // The rest of the destination is the contract: only the dangerous document fails.
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual([check]);
+  });
+
+  it('ion-dest audit exits 1 and explains the NotAction statement beside the contract', async () => {
+    const run = await runAuditCli('audit-trust-notaction');
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toMatch(/FAIL\s+role-trust\s+1 difference\(s\) from the contract/);
+    expect(run.stdout).toContain('trust policy Statement[1] allows any AWS principal (*) every action except sts:TagSession, with no condition');
+    expect(run.stdout).not.toMatch(/role-trust\s+trust policy grants exactly the contract/);
+    expect(run.stdout).toMatch(/^FAILED: /m);
+  });
+
+  it('ion-dest audit --json exits 1 on a bucket policy granting First Resonance directly', async () => {
+    const run = await runAuditCli('audit-bucket-fr', ['--json']);
+    expect(run.code, run.stderr).toBe(1);
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(report.checks.find((c) => c.id === 'bucket-policy')).toMatchObject({ status: 'fail', code: 'BUCKET_POLICY_CROSS_ACCOUNT' });
   });
 });

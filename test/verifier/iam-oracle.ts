@@ -64,3 +64,30 @@ export function simulateRoleAction(options: {
     },
   } as Simulation);
 }
+
+/**
+ * One request against any mix of identity and resource policies: the general form of the
+ * two helpers above, for judging crafted documents (trust, permission and bucket policies).
+ */
+export function simulateRequest(options: {
+  identityPolicies: readonly unknown[];
+  resourcePolicy?: unknown;
+  principal: string;
+  action: string;
+  resource: string;
+  resourceAccount: string;
+  context?: Record<string, string>;
+}): Promise<Decision> {
+  return decide({
+    identityPolicies: options.identityPolicies.map((policy, i) => ({ name: `p${i}`, policy: policy as Record<string, unknown> })),
+    serviceControlPolicies: [],
+    resourceControlPolicies: [],
+    ...(options.resourcePolicy === undefined ? {} : { resourcePolicy: options.resourcePolicy as Record<string, unknown> }),
+    request: {
+      action: options.action,
+      principal: options.principal,
+      resource: { resource: options.resource, accountId: options.resourceAccount },
+      contextVariables: options.context ?? {},
+    },
+  } as Simulation);
+}

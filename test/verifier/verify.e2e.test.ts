@@ -44,6 +44,13 @@ function trustWithoutCondition() {
   return doc;
 }
 
+/** The contract's trust policy with another condition on the external ID. */
+function trustWithCondition(condition: Record<string, Record<string, string>>) {
+  const doc = trustPolicy({ trustedAccountId: VENDOR_ACCOUNT_ID, externalIds: EXTERNAL_ID });
+  doc.Statement[0]!.Condition = condition as never;
+  return doc;
+}
+
 type Expected = Partial<Record<CheckId, [CheckStatus, string?]>>;
 
 interface Scenario {
@@ -97,6 +104,34 @@ const SCENARIOS: Scenario[] = [
     setup: () => ({ trustPolicy: trustWithoutCondition() }),
     ok: false,
     expected: { 'external-id-required': ['fail', 'EXTERNAL_ID_NOT_REQUIRED'], 'external-id-exact': ['fail', 'EXTERNAL_ID_NOT_EXACT'] },
+  },
+  {
+    name: 'trust policy with a StringLike wildcard after the external ID prefix',
+    setup: () => ({ trustPolicy: trustWithCondition({ StringLike: { 'sts:ExternalId': 'ion-acme-*' } }) }),
+    ok: false,
+    expected: { 'external-id-exact': ['fail', 'EXTERNAL_ID_NOT_EXACT'] },
+    messages: { 'external-id-exact': 'succeeded with 3 of 6 wrong external IDs: the external ID with a character appended; the external ID without its last character; the external ID with its last character changed;' },
+  },
+  {
+    name: 'trust policy with a StringLike wildcard before the external ID suffix',
+    setup: () => ({ trustPolicy: trustWithCondition({ StringLike: { 'sts:ExternalId': '*-7f3a9c' } }) }),
+    ok: false,
+    expected: { 'external-id-exact': ['fail', 'EXTERNAL_ID_NOT_EXACT'] },
+    messages: { 'external-id-exact': 'succeeded with 1 of 6 wrong external IDs: the external ID with a character put in front;' },
+  },
+  {
+    name: 'trust policy with StringEqualsIgnoreCase on the external ID',
+    setup: () => ({ trustPolicy: trustWithCondition({ StringEqualsIgnoreCase: { 'sts:ExternalId': EXTERNAL_ID } }) }),
+    ok: false,
+    expected: { 'external-id-exact': ['fail', 'EXTERNAL_ID_NOT_EXACT'] },
+    messages: { 'external-id-exact': "succeeded with 1 of 6 wrong external IDs: the external ID with its letters' case flipped;" },
+  },
+  {
+    name: 'trust policy in a rotation window (two exact external IDs)',
+    setup: () => ({ externalIds: [EXTERNAL_ID, 'ion-acme-next-4d2e81'] }),
+    ok: true,
+    expected: {},
+    messages: { 'external-id-exact': 'denied with each of 6 wrong external IDs' },
   },
   {
     name: 'role without a permission policy',
@@ -296,6 +331,8 @@ describe('verify against the emulator (two accounts, IAM enforced)', () => {
     }
     for (const [id, text] of Object.entries(scenario.messages ?? {})) expect(byId.get(id as CheckId)!.message).toContain(text);
     expect(report.ok).toBe(scenario.ok);
+    // The external ID stays out of reports, the probes derived from it included.
+    expect(JSON.stringify(report)).not.toContain(EXTERNAL_ID);
 
     if (scenario.name !== 'bucket does not exist') {
       const left = await leftovers(d.bucket, d.region);
@@ -323,6 +360,25 @@ describe('verify against the emulator (two accounts, IAM enforced)', () => {
     const report = await verifyDestination({ ...verifyOptions(d), endpointUrl: `http://127.0.0.1:${closed}`, maxAttempts: 1 });
     expect(report.ok).toBe(false);
     expect(report.checks[0]).toMatchObject({ id: 'assume-role', status: 'fail', code: 'ENDPOINT_UNREACHABLE' });
+    // Reported once: the probes could not ask either.
+    for (const probe of report.checks.slice(1, 3)) {
+      expect(probe).toMatchObject({ status: 'skip', message: 'skipped: the STS endpoint could not be reached, see assume-role' });
+    }
+    expect(report.checks.filter((c) => c.status === 'fail')).toHaveLength(1);
+  });
+
+  it('reports source credentials STS rejects once, as SOURCE_CREDENTIALS_INVALID, and skips the probes', async () => {
+    const d = destinations.get('healthy destination')!;
+    const report = await verifyDestination({
+      ...verifyOptions(d),
+      credentials: { accessKeyId: 'AKIAIOSFODNN7NOSUCHK', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYNOSUCHKEY' },
+    });
+    expect(report.ok).toBe(false);
+    expect(report.checks[0]).toMatchObject({ id: 'assume-role', status: 'fail', code: 'SOURCE_CREDENTIALS_INVALID' });
+    for (const probe of report.checks.slice(1, 3)) {
+      expect(probe).toMatchObject({ status: 'skip', message: 'skipped: STS rejected the source credentials, see assume-role' });
+    }
+    expect(report.checks.filter((c) => c.status === 'fail')).toHaveLength(1);
   });
 });
 
@@ -334,13 +390,18 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function runCli(args: string[], credentials?: AccountIdentity['credentials']): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCli(
+  args: string[],
+  credentials?: AccountIdentity['credentials'],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1' };
   for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) delete env[name];
   if (credentials) {
     env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
     env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
   }
+  Object.assign(env, extraEnv);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -378,6 +439,57 @@ describe('ion-dest verify (the program)', () => {
     expect(failed.checks[0]).toMatchObject({ id: 'assume-role', status: 'fail', code: 'ASSUME_ROLE_DENIED' });
     expect(failed.checks[0]!.fix).toContain('ion-dest audit');
     expect(failed.checks[0]!.requestId).toBeTruthy();
+  });
+
+  it('exits 1 naming the accepted variant when the trust policy matches the external ID with a wildcard, and never prints the ID', async () => {
+    const d = destinations.get('trust policy with a StringLike wildcard after the external ID prefix')!;
+    const [json, text] = await Promise.all([runCli([...cliArgs(d), '--json'], vendor.credentials), runCli(cliArgs(d), vendor.credentials)]);
+    expect(json.code, json.stderr).toBe(1);
+    expect(text.code, text.stderr).toBe(1);
+    const report = JSON.parse(json.stdout) as VerificationReport;
+    const exact = report.checks.find((c) => c.id === 'external-id-exact')!;
+    expect(exact).toMatchObject({ status: 'fail', code: 'EXTERNAL_ID_NOT_EXACT' });
+    expect(exact.message).toContain('the external ID with a character appended');
+    expect(exact.fix).toContain('StringEquals');
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['external-id-exact']);
+    expect(text.stdout).toMatch(/FAIL\s+external-id-exact\s+AssumeRole on \S+ succeeded with 3 of 6 wrong external IDs/);
+    expect(text.stdout).toContain('- accepted: the external ID without its last character');
+    for (const run of [json, text]) expect(run.stdout + run.stderr).not.toContain(EXTERNAL_ID);
+  });
+
+  it('with no credentials at all, reports the failure once under assume-role and skips the probes saying why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ion-dest-no-credentials-'));
+    try {
+      // Empty shared files, no key in the environment, no instance or container role.
+      writeFileSync(join(dir, 'credentials'), '');
+      writeFileSync(join(dir, 'config'), '');
+      const empty: NodeJS.ProcessEnv = {
+        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
+        AWS_CONFIG_FILE: join(dir, 'config'),
+        AWS_DEFAULT_PROFILE: undefined,
+        AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: undefined,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: undefined,
+        AWS_WEB_IDENTITY_TOKEN_FILE: undefined,
+        AWS_ROLE_ARN: undefined,
+      };
+      for (const [name, value] of Object.entries(empty)) if (value === undefined) delete empty[name];
+      const d = destinations.get('healthy destination')!;
+      const run = await runCli([...cliArgs(d), '--json'], undefined, empty);
+      expect(run.code, run.stderr).toBe(1);
+      const report = JSON.parse(run.stdout) as VerificationReport;
+      const byId = new Map(report.checks.map((c) => [c.id, c]));
+      expect(byId.get('assume-role')).toMatchObject({ status: 'fail', code: 'SOURCE_CREDENTIALS_MISSING' });
+      expect(byId.get('assume-role')!.cause).toBeTruthy();
+      expect(byId.get('assume-role')!.fix).toBeTruthy();
+      for (const id of ['external-id-required', 'external-id-exact'] as const) {
+        expect(byId.get(id)).toMatchObject({ status: 'skip', message: 'skipped: no credentials to call STS, see assume-role' });
+        expect(byId.get(id)!.code).toBeUndefined();
+      }
+      expect(report.checks.filter((c) => c.status === 'fail')).toHaveLength(1);
+      expect(report.checks.filter((c) => c.status === 'skip')).toHaveLength(CHECK_IDS.length - 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--fleet verifies a CSV of destinations, prints a summary and exits 1 when one fails', async () => {

@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../emulator/free-port.js';
+import { freePort } from './free-port.js';
 
 /**
  * A throwaway PostgreSQL server for one test file: `initdb` in a fresh temporary

@@ -1,0 +1,63 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { OUTPUT_DESCRIPTIONS } from './destination-stack.js';
+import { CONSTRUCT_INPUTS } from './ion-destination.js';
+import { AWS_PROVIDER_CONSTRAINT, AWS_PROVIDER_TESTED_VERSION, MODULE_REQUIRED_TERRAFORM_VERSION } from './module-stack.js';
+import { VARIABLE_SPECS } from './variables.js';
+
+/**
+ * The README's table of the Terraform module's inputs and outputs, generated from the
+ * same variable definitions as the module (stacks/cdktf/variables.ts). A test fails
+ * when the README's copy differs; `npm run generate` rewrites it.
+ */
+export const MODULE_DOCS_START = '<!-- terraform-module:start -->';
+export const MODULE_DOCS_END = '<!-- terraform-module:end -->';
+
+const README_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md');
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+}
+
+/** The markdown between the markers, markers excluded. */
+export function renderModuleDocs(): string {
+  const inputs = CONSTRUCT_INPUTS.map((name) => {
+    const spec = VARIABLE_SPECS[name];
+    const fallback = spec.default === undefined ? '(required)' : `\`${JSON.stringify(spec.default)}\``;
+    return `| \`${name}\` | \`${spec.type}\` | ${fallback} | ${cell(spec.description)} |`;
+  });
+  const outputs = Object.entries(OUTPUT_DESCRIPTIONS).map(([name, description]) => `| \`${name}\` | ${cell(description)} |`);
+  return [
+    '<!-- GENERATED FROM stacks/cdktf (variables.ts, module-stack.ts) by `npm run generate`. Do not edit by hand. -->',
+    '',
+    `Terraform \`${MODULE_REQUIRED_TERRAFORM_VERSION}\`; AWS provider \`${AWS_PROVIDER_CONSTRAINT}\` (tested with ${AWS_PROVIDER_TESTED_VERSION}).`,
+    '',
+    '| input | type | default | meaning |',
+    '| --- | --- | --- | --- |',
+    ...inputs,
+    '',
+    '| output | meaning |',
+    '| --- | --- |',
+    ...outputs,
+  ].join('\n');
+}
+
+/** The README text with the generated table between the markers. Throws when the markers are missing. */
+export function replaceModuleDocs(readme: string, table = renderModuleDocs()): string {
+  const start = readme.indexOf(MODULE_DOCS_START);
+  const end = readme.indexOf(MODULE_DOCS_END);
+  if (start === -1 || end === -1 || end < start) {
+    throw new Error(`README.md lacks the markers ${MODULE_DOCS_START} ... ${MODULE_DOCS_END}`);
+  }
+  return `${readme.slice(0, start + MODULE_DOCS_START.length)}\n${table}\n${readme.slice(end)}`;
+}
+
+/** Rewrite the README's module table in place; returns the path when it changed. */
+export async function writeModuleDocs(path = README_PATH): Promise<string[]> {
+  const before = await readFile(path, 'utf8');
+  const after = replaceModuleDocs(before);
+  if (after === before) return [];
+  await writeFile(path, after);
+  return [relative(process.cwd(), path)];
+}
