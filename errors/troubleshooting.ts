@@ -170,7 +170,7 @@ export const TROUBLESHOOTING = {
     symptom: '`verify --expect-revoked` fails: First Resonance can still reach the destination',
     cause:
       'After offboarding, the role can still be assumed with the external ID and at least one of list (ListObjectsV2), write (PutObject, probed with a wrong checksum so nothing is stored: 400 BadDigest means it was authorized) or read (HeadObject of a missing key: 404 rather than 403) still works. The message names what still works.',
-    fix: 'The customer deletes the stack (`aws cloudformation delete-stack`; the bucket and its data stay), runs `terraform destroy` on the module, or removes First Resonance from the role\'s trust policy; then First Resonance runs `verify --expect-revoked` again.',
+    fix: 'The customer deletes the stack (`aws cloudformation delete-stack`; the bucket and its data stay), destroys the role with `terraform destroy -target=aws_iam_role_policy.delivery_permissions -target=aws_iam_role.delivery` (the bucket refuses a plain destroy), or removes First Resonance from the role\'s trust policy; then First Resonance runs `verify --expect-revoked` again.',
   },
   ROLE_STILL_ASSUMABLE: {
     symptom: '`verify --expect-revoked` passes with a warning: the role can be assumed but has no access to the bucket',

@@ -91,11 +91,12 @@ async function verifyOne(args: VerifyArgs): Promise<void> {
 }
 
 async function verifyMany(args: VerifyArgs): Promise<void> {
-  const given = [...DESTINATION_FLAGS, 'retired-external-id' as const, ...(args['expect-revoked'] ? (['expect-revoked'] as const) : [])].filter(
-    (flag) => args[flag] !== undefined && args[flag] !== false,
-  );
+  const given = [...DESTINATION_FLAGS, 'retired-external-id' as const].filter((flag) => args[flag] !== undefined);
   assertNoProblems([
     ...given.map((flag) => ({ field: `--${flag}`, value: String(args[flag]), rule: `--${flag} belongs in the fleet file, not beside --fleet` })),
+    args['expect-revoked']
+      ? { field: '--expect-revoked', value: 'true', rule: '--expect-revoked proves one destination at a time, not beside --fleet' }
+      : undefined,
     Number.isInteger(args.concurrency) && args.concurrency >= 1 && args.concurrency <= 64
       ? undefined
       : { field: '--concurrency', value: String(args.concurrency), rule: 'a concurrency is a whole number from 1 to 64' },
