@@ -5,7 +5,18 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListMultipartUploadsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { DeleteRoleCommand, DeleteRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStacksCommand,
+  UpdateStackCommand,
+  waitUntilStackCreateComplete,
+  waitUntilStackDeleteComplete,
+  waitUntilStackUpdateComplete,
+} from '@aws-sdk/client-cloudformation';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCloudFormationClient } from '../../aws/clients.js';
+import { renderCloudFormationTemplate } from '../../stacks/cloudformation/render-yaml.js';
 import { deliverSnapshot, directoryAttachmentSource, directoryTableSource } from '../../delivery/index.js';
 import {
   CUSTOMER_ACCOUNT_ID,
@@ -104,49 +115,72 @@ function statuses(report: VerificationReport): Record<string, string> {
   return Object.fromEntries(report.checks.map((c) => [c.id, c.status]));
 }
 
+interface Deliveries {
+  /** Resolves once one more delivery has ended (delivered or failed). */
+  next(): Promise<void>;
+  /** Stop after the delivery in progress; what happened. */
+  stop(): Promise<{ delivered: number; failures: string[]; used: string[] }>;
+}
+
+/**
+ * Small deliveries back to back through the library, each with the external ID First
+ * Resonance holds at its start (`currentId()`), until stopped.
+ */
+function startDeliveries(d: { roleArn: string; bucket: string; region: string }, currentId: () => string, oldId: string): Deliveries {
+  const failures: string[] = [];
+  const used = new Set<string>();
+  let delivered = 0;
+  let running = true;
+  const loop = (async () => {
+    for (let n = 0; running; n++) {
+      const externalId = currentId();
+      const which = externalId === oldId ? 'old' : 'new';
+      try {
+        await deliverSnapshot({
+          roleArn: d.roleArn,
+          externalId,
+          bucket: d.bucket,
+          region: d.region,
+          tenant: TENANT,
+          jobId: `job-${n}`,
+          tables: directoryTableSource(join(work, 'tables')),
+          attachments: directoryAttachmentSource(join(work, 'attachments')),
+          endpointUrl: emulator.url,
+          sourceCredentials: vendor.credentials,
+          maxAttempts: 1,
+        });
+        delivered += 1;
+        used.add(which);
+      } catch (error) {
+        failures.push(`delivery ${n} with the ${which} ID: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  })();
+  return {
+    async next() {
+      const before = delivered + failures.length;
+      while (delivered + failures.length === before) await new Promise((r) => setTimeout(r, 20));
+    },
+    async stop() {
+      running = false;
+      await loop;
+      return { delivered, failures, used: [...used].sort() };
+    },
+  };
+}
+
 describe('rotation: a new external ID with deliveries running throughout', () => {
   it('issues, adds, verifies both, switches, removes the old one and proves it refused, with no failed delivery', async () => {
     const d = dest('rotate');
     const oldId = EXTERNAL_ID;
     let current = oldId;
-    const failures: string[] = [];
-    const used = new Set<string>();
-    let delivered = 0;
-    let running = true;
-    const loop = (async () => {
-      for (let n = 0; running; n++) {
-        const externalId = current;
-        try {
-          await deliverSnapshot({
-            roleArn: d.roleArn,
-            externalId,
-            bucket: d.bucket,
-            region: d.region,
-            tenant: TENANT,
-            jobId: `job-${n}`,
-            tables: directoryTableSource(join(work, 'tables')),
-            attachments: directoryAttachmentSource(join(work, 'attachments')),
-            endpointUrl: emulator.url,
-            sourceCredentials: vendor.credentials,
-            maxAttempts: 1,
-          });
-          delivered += 1;
-          used.add(externalId === oldId ? 'old' : 'new');
-        } catch (error) {
-          failures.push(`delivery ${n} with the ${externalId === oldId ? 'old' : 'new'} ID: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      }
-    })();
-    const waitForDelivery = async () => {
-      const before = delivered + failures.length;
-      while (delivered + failures.length === before) await new Promise((r) => setTimeout(r, 20));
-    };
+    const deliveries = startDeliveries(d, () => current, oldId);
     try {
-      await waitForDelivery();
+      await deliveries.next();
       // (1) First Resonance issues the new ID; the customer's trust holds old and new.
       const newId = newExternalId({ tenant: TENANT }).externalId;
       await setTrust(d, [oldId, newId]);
-      await waitForDelivery();
+      await deliveries.next();
       // (2) verify with both: each accepted, wrong ones refused.
       const both = await runCli(verifyArgs(d, '--external-id', oldId, '--external-id', newId, '--json'));
       expect(both.code, both.stderr + both.stdout).toBe(0);
@@ -162,25 +196,88 @@ describe('rotation: a new external ID with deliveries running throughout', () =>
       expect(earlyExact.message).not.toContain(oldId);
       // (3) First Resonance switches its stored ID.
       current = newId;
-      await waitForDelivery();
-      await waitForDelivery();
+      await deliveries.next();
+      await deliveries.next();
       // (4) The customer removes the old ID; verify proves it refused and the new one working.
       await setTrust(d, [newId]);
-      await waitForDelivery();
+      await deliveries.next();
       const after = await runCli(verifyArgs(d, '--external-id', newId, '--retired-external-id', oldId, '--json'));
       expect(after.code, after.stdout).toBe(0);
       const afterReport = JSON.parse(after.stdout) as VerificationReport;
       expect(afterReport.checks.find((c) => c.id === 'external-id-exact')!.message).toContain('1 retired external ID');
       const oldAlone = await verifyDestination({ roleArn: d.roleArn, externalId: oldId, bucket: d.bucket, region: d.region, tenant: TENANT, endpointUrl: emulator.url, credentials: vendor.credentials, noProbes: true });
       expect(statuses(oldAlone)['assume-role']).toBe('fail');
-    } finally {
-      running = false;
-      await loop;
+    } catch (error) {
+      await deliveries.stop();
+      throw error;
     }
+    const { delivered, failures, used } = await deliveries.stop();
     expect(failures).toEqual([]);
-    expect([...used].sort()).toEqual(['new', 'old']);
+    expect(used).toEqual(['new', 'old']);
     expect(delivered).toBeGreaterThanOrEqual(6);
   }, 240_000);
+
+  it('through CloudFormation stack updates (AdditionalExternalId, then ExternalId), and offboarding by deleting the stack', async () => {
+    const cfn = createCloudFormationClient({ region: 'us-east-1', endpointUrl: emulator.url, credentials: admin.credentials, maxAttempts: 2 });
+    const wait = { client: cfn, maxWaitTime: 120, minDelay: 1, maxDelay: 2 };
+    const stackName = 'ion-rotate-cfn';
+    const bucket = 'acme-cfn-rotate';
+    const oldId = EXTERNAL_ID;
+    const newId = newExternalId({ tenant: TENANT }).externalId;
+    const stack = (values: Record<string, string>) => ({
+      StackName: stackName,
+      TemplateBody: renderCloudFormationTemplate(),
+      Parameters: Object.entries({ TrustedAccountId: VENDOR_ACCOUNT_ID, BucketName: bucket, RoleName: 'ion-delivery-cfn', ...values }).map(
+        ([ParameterKey, ParameterValue]) => ({ ParameterKey, ParameterValue }),
+      ),
+      Capabilities: ['CAPABILITY_NAMED_IAM' as const],
+    });
+    try {
+      await cfn.send(new CreateStackCommand(stack({ ExternalId: oldId })));
+      await waitUntilStackCreateComplete(wait, { StackName: stackName });
+      const outputs = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks?.[0]?.Outputs ?? [];
+      const roleArn = outputs.find((o) => o.OutputKey === 'RoleArn')?.OutputValue as string;
+      expect(roleArn).toMatch(/:role\/ion-delivery-cfn$/);
+      const d = { roleArn, bucket, region: 'us-east-1' };
+      const base = { ...d, tenant: TENANT, endpointUrl: emulator.url, credentials: vendor.credentials };
+      let current = oldId;
+      const deliveries = startDeliveries(d, () => current, oldId);
+      try {
+        await deliveries.next();
+        await cfn.send(new UpdateStackCommand(stack({ ExternalId: oldId, AdditionalExternalId: newId })));
+        await waitUntilStackUpdateComplete(wait, { StackName: stackName });
+        const both = await verifyDestination({ ...base, externalId: oldId, additionalExternalId: newId });
+        expect(both.ok, JSON.stringify(both.checks.filter((c) => c.status === 'fail'))).toBe(true);
+        current = newId;
+        await deliveries.next();
+        await deliveries.next();
+        await cfn.send(new UpdateStackCommand(stack({ ExternalId: newId, AdditionalExternalId: '' })));
+        await waitUntilStackUpdateComplete(wait, { StackName: stackName });
+        await deliveries.next();
+        const after = await verifyDestination({ ...base, externalId: newId, retiredExternalIds: [oldId] });
+        expect(after.ok, JSON.stringify(after.checks.filter((c) => c.status === 'fail'))).toBe(true);
+      } catch (error) {
+        await deliveries.stop();
+        throw error;
+      }
+      const { failures, used } = await deliveries.stop();
+      expect(failures).toEqual([]);
+      expect(used).toEqual(['new', 'old']);
+      const live = await verifyDestination({ ...base, externalId: newId, expectRevoked: true });
+      expect(live.ok).toBe(false);
+      await cfn.send(new DeleteStackCommand({ StackName: stackName }));
+      await waitUntilStackDeleteComplete(wait, { StackName: stackName });
+      const proof = await verifyDestination({ ...base, externalId: newId, retiredExternalIds: [oldId], expectRevoked: true });
+      expect(proof.ok, JSON.stringify(proof.checks)).toBe(true);
+      expect(proof.checks[0]).toMatchObject({ id: 'assume-role', status: 'pass' });
+      // The bucket and the delivered data stay (DeletionPolicy: Retain).
+      const { s3 } = clientsFor(emulator, admin.credentials);
+      const kept = await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: `${TENANT}/`, ExpectedBucketOwner: CUSTOMER_ACCOUNT_ID }));
+      expect((kept.Versions ?? []).length).toBeGreaterThan(0);
+    } finally {
+      cfn.destroy();
+    }
+  }, 300_000);
 });
 
 describe('verify --expect-revoked', () => {
@@ -260,5 +357,8 @@ describe('verify --expect-revoked', () => {
     const same = await runCli(verifyArgs(d, '--external-id', EXTERNAL_ID, '--retired-external-id', EXTERNAL_ID));
     expect(same.code).toBe(2);
     expect(same.stderr).toContain('--retired-external-id');
+    const fleet = await runCli(['verify', '--fleet', 'destinations.csv', '--expect-revoked', '--endpoint-url', emulator.url]);
+    expect(fleet.code).toBe(2);
+    expect(fleet.stderr).toContain('--expect-revoked proves one destination at a time');
   });
 });
