@@ -30,6 +30,9 @@ export const ERROR_CODES = [
   'VERSIONING_DISABLED',
   'ROLE_WIDER_THAN_CONTRACT',
   'CLEANUP_FAILED',
+  // verify --expect-revoked (offboarding)
+  'ACCESS_NOT_REVOKED',
+  'ROLE_STILL_ASSUMABLE',
   // any AWS call
   'ENDPOINT_UNREACHABLE',
   'THROTTLED',

@@ -167,6 +167,17 @@ export const TROUBLESHOOTING = {
     cause: 'Deleting the test object or aborting the test multipart upload failed (see the message for the key or upload ID and the AWS error).',
     fix: 'Delete the named object or abort the named upload by hand (`aws s3api abort-multipart-upload`), then fix the permission the message names.',
   },
+  ACCESS_NOT_REVOKED: {
+    symptom: '`verify --expect-revoked` fails: First Resonance can still reach the destination',
+    cause:
+      'After offboarding, the role can still be assumed with the external ID and at least one of list (ListObjectsV2), write (PutObject, probed with a wrong checksum so nothing is stored: 400 BadDigest means it was authorized) or read (HeadObject of a missing key: 404 rather than 403) still works. The message names what still works.',
+    fix: 'The customer deletes the stack (`aws cloudformation delete-stack`; the bucket and its data stay), destroys the role with `terraform destroy -target=aws_iam_role_policy.delivery_permissions -target=aws_iam_role.delivery` (the bucket refuses a plain destroy), or removes First Resonance from the role\'s trust policy; then First Resonance runs `verify --expect-revoked` again.',
+  },
+  ROLE_STILL_ASSUMABLE: {
+    symptom: '`verify --expect-revoked` passes with a warning: the role can be assumed but has no access to the bucket',
+    cause: 'The permission policy is gone (or denies everything), so list, write and read were each refused, but the trust policy still admits First Resonance with the external ID.',
+    fix: 'Nothing is reachable, so the revocation holds. To close it completely, the customer deletes the role or removes First Resonance from its trust policy.',
+  },
   ENDPOINT_UNREACHABLE: {
     symptom: 'Cannot reach the AWS endpoint',
     cause: 'No network route, DNS failure, proxy or firewall in the way, or a wrong `--endpoint-url` / AWS_ENDPOINT_URL.',

@@ -52,7 +52,7 @@ export async function checkExternalIdRequired(sts: STSClient, roleArn: string): 
 /** One wrong external ID `external-id-exact` sends, and how to name it without the real ID. */
 export interface ExternalIdProbe {
   /** Short name, also the end of the probe's session name (CloudTrail). */
-  variant: 'unrelated' | 'suffix' | 'leading' | 'prefix' | 'changed' | 'case';
+  variant: 'unrelated' | 'suffix' | 'leading' | 'prefix' | 'changed' | 'case' | 'retired';
   /** The probe in words; never contains the real external ID. */
   description: string;
   value: string;
@@ -100,15 +100,52 @@ export function externalIdProbes(externalId: string): ExternalIdProbe[] {
 
 type ProbeOutcome = { probe: ExternalIdProbe; error?: unknown } & ProbeAnswer;
 
+/** What else a rotation asks of `external-id-exact`. */
+export interface ExactProbeOptions {
+  /** A second ID the trust must accept: its derived IDs are probed too, and neither accepted ID is ever sent as a wrong one. */
+  additionalExternalId?: string;
+  /** IDs the trust must now refuse (the old one after a rotation), named by position, never by value. */
+  retiredExternalIds?: readonly string[];
+}
+
+/**
+ * The wrong IDs for one or two accepted IDs, plus the retired ones: each accepted ID's
+ * derived probes (one unrelated random ID for all), without any value that is one of
+ * the accepted IDs.
+ */
+export function rotationProbes(externalId: string, options: ExactProbeOptions = {}): ExternalIdProbe[] {
+  const accepted = [externalId, ...(options.additionalExternalId === undefined ? [] : [options.additionalExternalId])];
+  const probes = externalIdProbes(externalId);
+  if (options.additionalExternalId !== undefined) {
+    for (const p of externalIdProbes(options.additionalExternalId).slice(1)) {
+      probes.push({ ...p, description: p.description.replace(/^the external ID/, 'the second external ID') });
+    }
+  }
+  const kept = probes.filter((p, i) => !accepted.includes(p.value) && probes.findIndex((q) => q.value === p.value) === i);
+  for (const [i, value] of (options.retiredExternalIds ?? []).entries()) {
+    if (!kept.some((p) => p.value === value)) {
+      kept.push({ variant: 'retired', description: `retired external ID ${i + 1} (--retired-external-id)`, value });
+    }
+  }
+  return kept;
+}
+
 /**
  * `external-id-exact`: AssumeRole with each of `externalIdProbes` must be denied. The
  * probes run at once; the verdict waits for all of them. Any accepted probe fails the
  * check, and the message names which (in words: the real external ID stays out of
  * reports). A probe that got no answer (throttled, network) fails the check with its
  * own error when none was accepted: a denial of the others proves too little.
+ * During a rotation (`options`), the wrong IDs come from `rotationProbes`: a retired ID
+ * that is accepted fails the check like any other wrong one.
  */
-export async function checkExternalIdExact(sts: STSClient, roleArn: string, externalId: string): Promise<Verdict> {
-  const probes = externalIdProbes(externalId);
+export async function checkExternalIdExact(
+  sts: STSClient,
+  roleArn: string,
+  externalId: string,
+  options: ExactProbeOptions = {},
+): Promise<Verdict> {
+  const probes = rotationProbes(externalId, options);
   const outcomes = await Promise.all(
     probes.map(async (probe): Promise<ProbeOutcome> => {
       try {
@@ -133,6 +170,12 @@ export async function checkExternalIdExact(sts: STSClient, roleArn: string, exte
   }
   const unanswered = outcomes.find((o) => o.error !== undefined);
   if (unanswered) throw unanswered.error;
+  if (options.additionalExternalId !== undefined || options.retiredExternalIds?.length) {
+    const retired = probes.filter((p) => p.variant === 'retired').length;
+    return pass(
+      `AssumeRole was denied with each of ${probes.length} wrong external IDs: a random one, IDs derived from ${options.additionalExternalId === undefined ? 'the external ID' : 'each of the 2 external IDs'}${retired ? `, and ${retired} retired external ID${retired === 1 ? '' : 's'}` : ''}`,
+    );
+  }
   const [, ...derived] = probes.map((p) => p.description.replace(/^the external ID /, ''));
   return pass(
     `AssumeRole was denied with each of ${probes.length} wrong external IDs: a random one${derived.length ? `, and the external ID ${derived.join(', ')}` : ''}`,

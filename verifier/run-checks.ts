@@ -2,14 +2,16 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, createStsClient } from '../aws/clients.js';
 import { describeAwsError } from '../aws/aws-errors.js';
 import type { ErrorCode } from '../errors/index.js';
-import { checkAssumeRole, DEFAULT_SESSION_DURATION_SECONDS, VERIFY_SESSION_PREFIX, type AssumedSession } from './check-assume-role.js';
+import { IonDestError } from '../errors/index.js';
+import { assumeDeliveryRole, checkAssumeRole, DEFAULT_SESSION_DURATION_SECONDS, VERIFY_SESSION_PREFIX, type AssumedSession } from './check-assume-role.js';
 import { checkBucket } from './check-bucket.js';
 import { checkExternalIdExact, checkExternalIdRequired } from './check-external-id.js';
 import { checkLeastPrivilege } from './check-least-privilege.js';
 import { checkList } from './check-list.js';
 import { abortUpload, checkMultipart } from './check-multipart.js';
 import { checkObjectRoundTrip, deleteAndConfirm } from './check-object-round-trip.js';
-import { flag, runCheck, skip } from './check-result.js';
+import { failFrom, flag, pass, runCheck, skip } from './check-result.js';
+import { checkRevoked } from './check-revoked.js';
 import type { CreatedResources } from './cleanup.js';
 import { CHECK_IDS, PROBE_CHECK_IDS, type CheckId, type CheckResult, type VerifyOptions } from './types.js';
 
@@ -60,16 +62,7 @@ export function judgeProbe(assumed: CheckResult, probe: CheckResult): CheckResul
  * multipart upload are removed before this returns.
  */
 export async function runChecks(options: VerifyOptions, expectedBucketOwner: string): Promise<CheckResult[]> {
-  const clientBase = {
-    region: options.region,
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-  };
-  const sts = createStsClient({
-    ...clientBase,
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-  });
+  const { clientBase, sts } = clientsOf(options);
   const results = new Map<CheckId, CheckResult>();
   const record = (r: CheckResult) => results.set(r.id, r);
   try {
@@ -82,13 +75,32 @@ export async function runChecks(options: VerifyOptions, expectedBucketOwner: str
         sessionName: `${VERIFY_SESSION_PREFIX}-${Date.now()}`,
       });
       session = outcome.session;
-      return outcome.verdict;
+      const additional = options.additionalExternalId;
+      if (additional === undefined) return outcome.verdict;
+      // During a rotation both IDs must be accepted, each on its own AssumeRole.
+      try {
+        await assumeDeliveryRole(sts, {
+          roleArn: options.roleArn,
+          externalId: additional,
+          durationSeconds: options.sessionDurationSeconds ?? DEFAULT_SESSION_DURATION_SECONDS,
+          sessionName: `${VERIFY_SESSION_PREFIX}-second-external-id-${Date.now()}`,
+        });
+      } catch (error) {
+        if (error instanceof IonDestError) return failFrom(error, 'the first external ID was accepted, the second was not: ');
+        throw error;
+      }
+      return pass(`assumed ${options.roleArn} with each of the 2 external IDs (sessions of ${options.sessionDurationSeconds ?? DEFAULT_SESSION_DURATION_SECONDS} s)`);
     });
     const probes = options.noProbes
       ? []
       : [
           runCheck('external-id-required', () => checkExternalIdRequired(sts, options.roleArn)),
-          runCheck('external-id-exact', () => checkExternalIdExact(sts, options.roleArn, options.externalId)),
+          runCheck('external-id-exact', () =>
+            checkExternalIdExact(sts, options.roleArn, options.externalId, {
+              ...(options.additionalExternalId === undefined ? {} : { additionalExternalId: options.additionalExternalId }),
+              ...(options.retiredExternalIds?.length ? { retiredExternalIds: options.retiredExternalIds } : {}),
+            }),
+          ),
         ];
     const [assumed, ...probed] = await Promise.all([assume, ...probes]);
     record(assumed);
@@ -105,6 +117,37 @@ export async function runChecks(options: VerifyOptions, expectedBucketOwner: str
     }
     for (const id of CHECK_IDS) if (!results.has(id)) record(skipped(id, 'skipped'));
     return finish(results, options);
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** The STS client (source credentials) and the settings every client of one run shares. */
+function clientsOf(options: VerifyOptions) {
+  const clientBase = {
+    region: options.region,
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+  };
+  const sts = createStsClient({
+    ...clientBase,
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  });
+  return { clientBase, sts };
+}
+
+/**
+ * `verify --expect-revoked`: the revocation checks (check-revoked.ts) with every
+ * external ID given, current and retired, which must each be refused.
+ */
+export async function runRevocationChecks(options: VerifyOptions, expectedBucketOwner: string): Promise<CheckResult[]> {
+  const { clientBase, sts } = clientsOf(options);
+  try {
+    const externalIds = [options.externalId, ...(options.additionalExternalId === undefined ? [] : [options.additionalExternalId]), ...(options.retiredExternalIds ?? [])];
+    return await checkRevoked(sts, { roleArn: options.roleArn, externalIds, bucket: options.bucket, tenant: options.tenant }, (session) =>
+      createS3Client({ ...clientBase, credentials: session.credentials, expectedBucketOwner }),
+    );
   } finally {
     sts.destroy();
   }

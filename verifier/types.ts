@@ -65,6 +65,23 @@ export interface VerifyOptions extends Destination {
   sessionDurationSeconds?: number;
   /** Retries per call (aws/clients.ts default when absent). */
   maxAttempts?: number;
+  /**
+   * A second external ID the trust policy must also accept (CloudFormation
+   * `AdditionalExternalId`), during a rotation; `--external-id` given twice.
+   */
+  additionalExternalId?: string;
+  /**
+   * External IDs the trust policy must now refuse (the old one after a rotation):
+   * `external-id-exact` presents each with its wrong IDs. `--retired-external-id`.
+   */
+  retiredExternalIds?: readonly string[];
+  /**
+   * Prove First Resonance can no longer reach the destination instead (offboarding):
+   * the report holds `assume-role`, `list`, `write` and `read`, each passing when the
+   * access is refused, with the request ID of the refusal; nothing is written.
+   * `--expect-revoked`.
+   */
+  expectRevoked?: boolean;
 }
 
 /** The destination as reported: everything but the external ID, which stays out of logs. */
@@ -81,4 +98,7 @@ export interface VerificationReport {
   ok: boolean;
   destination: ReportedDestination;
   checks: CheckResult[];
+  /** With `expectRevoked`: `revoked`, and when the checks ran (ISO 8601), for the customer's records. */
+  expectation?: 'revoked';
+  checkedAt?: string;
 }

@@ -25,6 +25,8 @@ export interface FieldNames {
   tenant: string;
   expectedBucketOwner: string;
   sessionDurationSeconds: string;
+  additionalExternalId?: string;
+  retiredExternalIds?: string;
 }
 
 export const FLAG_NAMES: FieldNames = {
@@ -35,6 +37,8 @@ export const FLAG_NAMES: FieldNames = {
   tenant: '--tenant',
   expectedBucketOwner: '--expected-bucket-owner',
   sessionDurationSeconds: '--session-duration',
+  additionalExternalId: '--external-id (the second)',
+  retiredExternalIds: '--retired-external-id',
 };
 
 /** Every problem with a destination's fields, each naming field, value and rule. */
@@ -49,6 +53,21 @@ export function findDestinationProblems(options: VerifyOptions, names: FieldName
     validateTenant(options.tenant ?? '', names.tenant),
     options.expectedBucketOwner === undefined ? undefined : validateAccountId(options.expectedBucketOwner, names.expectedBucketOwner),
   ];
+  const additional = options.additionalExternalId;
+  const additionalName = names.additionalExternalId ?? 'additionalExternalId';
+  if (additional !== undefined) {
+    problems.push(validateExternalId(additional, additionalName));
+    if (additional === options.externalId) {
+      problems.push({ field: additionalName, value: additional, rule: 'the second external ID must differ from the first' });
+    }
+  }
+  const retiredName = names.retiredExternalIds ?? 'retiredExternalIds';
+  for (const retired of options.retiredExternalIds ?? []) {
+    problems.push(validateExternalId(retired, retiredName));
+    if (retired === options.externalId || retired === additional) {
+      problems.push({ field: retiredName, value: retired, rule: 'a retired external ID cannot also be one the role must accept (--external-id)' });
+    }
+  }
   const duration = options.sessionDurationSeconds;
   if (duration !== undefined && !(Number.isInteger(duration) && duration >= MIN_SESSION_DURATION_SECONDS && duration <= MAX_SESSION_DURATION_SECONDS)) {
     problems.push({

@@ -1,4 +1,4 @@
-import { runChecks } from './run-checks.js';
+import { runChecks, runRevocationChecks } from './run-checks.js';
 import type { VerificationReport, VerifyOptions } from './types.js';
 import { validateVerifyOptions } from './validate-options.js';
 
@@ -8,13 +8,18 @@ import { validateVerifyOptions } from './validate-options.js';
  * cleaning up whatever it created. Inputs are validated before any AWS call (an
  * IonDestError INVALID_INPUT); every other failure is a check in the report.
  *
+ * With `expectRevoked`, the opposite proof (offboarding): the report passes only when
+ * First Resonance can no longer assume the role, or the role can no longer list, write
+ * or read the bucket; it writes nothing and carries the time and AWS's request IDs.
+ *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html
  */
 export async function verifyDestination(options: VerifyOptions): Promise<VerificationReport> {
   const parsed = validateVerifyOptions(options);
   const expectedBucketOwner = options.expectedBucketOwner ?? parsed.accountId;
-  const checks = await runChecks(options, expectedBucketOwner);
+  const checkedAt = new Date().toISOString();
+  const checks = options.expectRevoked ? await runRevocationChecks(options, expectedBucketOwner) : await runChecks(options, expectedBucketOwner);
   return {
     ok: checks.every((c) => c.status !== 'fail'),
     destination: {
@@ -25,5 +30,6 @@ export async function verifyDestination(options: VerifyOptions): Promise<Verific
       expectedBucketOwner,
     },
     checks,
+    ...(options.expectRevoked ? { expectation: 'revoked' as const, checkedAt } : {}),
   };
 }

@@ -9,7 +9,10 @@ import { pickOptions } from '../options.js';
 
 interface VerifyArgs {
   'role-arn'?: string;
-  'external-id'?: string;
+  /** Given twice during a rotation (both IDs must be accepted). */
+  'external-id'?: string | string[];
+  'retired-external-id'?: string | string[];
+  'expect-revoked': boolean;
   bucket?: string;
   region?: string;
   tenant?: string;
@@ -32,6 +35,9 @@ function useColour(): boolean {
 
 function title(report: VerificationReport): string {
   const d = report.destination;
+  if (report.expectation === 'revoked') {
+    return `Proving First Resonance can no longer reach s3://${d.bucket}/${d.tenant}/ (${d.region}, owner ${d.expectedBucketOwner}) through ${d.roleArn}, at ${report.checkedAt}`;
+  }
   return `Verifying s3://${d.bucket}/${d.tenant}/ (${d.region}, owner ${d.expectedBucketOwner}) through ${d.roleArn}`;
 }
 
@@ -56,6 +62,24 @@ function requireFlags(args: VerifyArgs): void {
   );
 }
 
+function asList(value: string | string[] | undefined): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+/**
+ * `--external-id` once, or twice during a rotation (the trust holds at most two IDs:
+ * CloudFormation's `ExternalId` and `AdditionalExternalId`).
+ */
+function externalIdsOf(args: VerifyArgs): { externalId: string; additionalExternalId?: string } {
+  const ids = asList(args['external-id']);
+  assertNoProblems([
+    ids.length <= 2
+      ? undefined
+      : { field: '--external-id', value: ids.join(' '), rule: '--external-id is given once, or twice during a rotation (the trust policy holds at most two)' },
+  ]);
+  return { externalId: ids[0] as string, ...(ids[1] === undefined ? {} : { additionalExternalId: ids[1] }) };
+}
+
 // The verifier is loaded in the handlers, not at the top: `--help` and the other commands need
 // none of it (nor the AWS SDK it loads).
 
@@ -66,7 +90,9 @@ async function verifyOne(args: VerifyArgs): Promise<void> {
   requireFlags(args);
   const options: VerifyOptions = {
     roleArn: args['role-arn'] as string,
-    externalId: args['external-id'] as string,
+    ...externalIdsOf(args),
+    ...(asList(args['retired-external-id']).length ? { retiredExternalIds: asList(args['retired-external-id']) } : {}),
+    ...(args['expect-revoked'] ? { expectRevoked: true } : {}),
     bucket: args.bucket as string,
     region: args.region as string,
     tenant: args.tenant as string,
@@ -85,9 +111,12 @@ async function verifyOne(args: VerifyArgs): Promise<void> {
 async function verifyMany(args: VerifyArgs): Promise<void> {
   const { validateVerifyOptions } = await import('../../verifier/validate-options.js');
   const { readFleetFile, renderFleetSummary, verifyFleet } = await import('../../verifier/fleet.js');
-  const given = DESTINATION_FLAGS.filter((flag) => args[flag] !== undefined);
+  const given = [...DESTINATION_FLAGS, 'retired-external-id' as const].filter((flag) => args[flag] !== undefined);
   assertNoProblems([
     ...given.map((flag) => ({ field: `--${flag}`, value: String(args[flag]), rule: `--${flag} belongs in the fleet file, not beside --fleet` })),
+    args['expect-revoked']
+      ? { field: '--expect-revoked', value: 'true', rule: '--expect-revoked proves one destination at a time, not beside --fleet' }
+      : undefined,
   ]);
   const concurrency = parseWholeNumber(args.concurrency, '--concurrency', FLEET_CONCURRENCY_RANGE);
   const destinations = await readFleetFile(args.fleet as string);
@@ -119,10 +148,21 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
         default: true,
         describe: 'Send the calls the role must refuse (external ID and least-privilege probes); --no-probes skips them',
       })
+      .option('retired-external-id', {
+        type: 'string',
+        describe: 'An external ID the role must now refuse (the old one after a rotation); repeatable',
+      })
+      .option('expect-revoked', {
+        type: 'boolean',
+        default: false,
+        describe: 'Prove First Resonance can no longer reach the destination (offboarding); writes nothing; exit 1 names what still works',
+      })
       .option('session-duration', { type: 'string', describe: 'Role session length to ask for, in seconds (default 3600, as the delivery)' })
       .option('fleet', { type: 'string', describe: 'Verify every destination in this CSV or JSON file instead' })
       .option('concurrency', { type: 'string', default: String(DEFAULT_FLEET_CONCURRENCY), describe: 'Destinations verified at once with --fleet' })
       .example('$0 verify --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme', '')
+      .example('$0 verify --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --external-id ion-acme-NEW --bucket acme-ion-snapshots --region us-east-1 --tenant acme', 'during a rotation: both IDs accepted')
+      .example('$0 verify --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme --expect-revoked --json', 'after offboarding: the proof')
       .example('$0 verify --fleet destinations.csv --json', '') as never,
   handler: async (args) => {
     await (args.fleet !== undefined ? verifyMany(args) : verifyOne(args));
