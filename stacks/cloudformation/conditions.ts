@@ -13,6 +13,7 @@ export const CONDITION = {
   eventBridgeEnabled: 'EventBridgeEnabled',
   hasRoleName: 'HasRoleName',
   hasAdditionalExternalId: 'HasAdditionalExternalId',
+  hasTenantPrefix: 'HasTenantPrefix',
 } as const;
 
 export type ConditionName = (typeof CONDITION)[keyof typeof CONDITION];
@@ -27,6 +28,7 @@ export const CONDITIONS: Record<ConditionName, CfnValue> = {
   [CONDITION.eventBridgeEnabled]: equals(ref(PARAMETER.eventBridgeNotifications), TRUE),
   [CONDITION.hasRoleName]: isSet(PARAMETER.roleName),
   [CONDITION.hasAdditionalExternalId]: isSet(PARAMETER.additionalExternalId),
+  [CONDITION.hasTenantPrefix]: isSet(PARAMETER.tenantPrefix),
 };
 
 /**

@@ -5,6 +5,8 @@ import {
   BUCKET_NAME_RULE,
   EXTERNAL_ID_PATTERN,
   EXTERNAL_ID_RULE,
+  KEY_SEGMENT_PATTERN,
+  KEY_SEGMENT_RULE,
   KMS_KEY_ARN_PATTERN,
   KMS_KEY_ARN_RULE,
   ROLE_NAME_PATTERN,
@@ -26,6 +28,7 @@ export const PARAMETER = {
   accessLogBucket: 'AccessLogBucket',
   eventBridgeNotifications: 'EventBridgeNotifications',
   roleName: 'RoleName',
+  tenantPrefix: 'TenantPrefix',
 } as const;
 
 export type ParameterName = (typeof PARAMETER)[keyof typeof PARAMETER];
@@ -127,6 +130,14 @@ export const PARAMETERS: Record<ParameterName, CfnParameter> = {
     AllowedPattern: optionalPattern(ROLE_NAME_PATTERN),
     ConstraintDescription: optionalRule(ROLE_NAME_RULE),
   },
+  [PARAMETER.tenantPrefix]: {
+    Type: 'String',
+    Description:
+      'Optional: your tenant (the first folder of each delivered key) to hold First Resonance to keys under <tenant>/. Empty: the setup guide\'s policy, on the whole bucket.',
+    Default: '',
+    AllowedPattern: optionalPattern(KEY_SEGMENT_PATTERN),
+    ConstraintDescription: optionalRule(`a tenant ${KEY_SEGMENT_RULE}`),
+  },
 };
 
 /**
@@ -149,7 +160,7 @@ export const PARAMETER_INTERFACE: CfnValue = {
         PARAMETER.eventBridgeNotifications,
       ],
     },
-    { Label: { default: 'Delivery role' }, Parameters: [PARAMETER.roleName] },
+    { Label: { default: 'Delivery role' }, Parameters: [PARAMETER.roleName, PARAMETER.tenantPrefix] },
   ],
   ParameterLabels: {
     [PARAMETER.trustedAccountId]: { default: 'First Resonance account ID' },
@@ -161,5 +172,6 @@ export const PARAMETER_INTERFACE: CfnValue = {
     [PARAMETER.accessLogBucket]: { default: 'Access log bucket' },
     [PARAMETER.eventBridgeNotifications]: { default: 'EventBridge notifications' },
     [PARAMETER.roleName]: { default: 'Role name' },
+    [PARAMETER.tenantPrefix]: { default: 'Tenant prefix (narrows the grant)' },
   },
 };

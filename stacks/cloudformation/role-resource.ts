@@ -1,7 +1,7 @@
 import { DELIVERY_POLICY_NAME, accountRootArn, buildPermissionPolicy, buildTrustPolicy } from '../../policy/index.js';
 import { destinationBucketArn, destinationBucketObjectsArn } from './bucket-resources.js';
 import { CONDITION } from './conditions.js';
-import { ifCondition, onlyIf, PARTITION_PSEUDO, ref, sub, type CfnIntrinsic } from './intrinsics.js';
+import { ifCondition, join, onlyIf, PARTITION_PSEUDO, ref, sub, type CfnIntrinsic } from './intrinsics.js';
 import { PARAMETER } from './parameters.js';
 import type { CfnResource } from './resource-names.js';
 
@@ -25,16 +25,26 @@ export function buildTrustPolicyValue(): CfnIntrinsic {
 }
 
 /**
- * The permission policy: the contract's bucket statement, plus the KMS statement
- * when a key is given. Chosen whole with `Fn::If` rather than by dropping a list
- * element, so each branch is exactly one document the builder made.
+ * The permission policy: the contract's bucket statement (or, with `TenantPrefix`, the
+ * statements narrowed to `<prefix>/`), plus the KMS statement when a key is given. Chosen
+ * whole with `Fn::If` rather than by dropping a list element, so each branch is exactly
+ * one document the builder made.
  */
 export function buildPermissionPolicyValue(): CfnIntrinsic {
   const parts = { bucketArn: destinationBucketArn(), bucketObjectsArn: destinationBucketObjectsArn() };
+  const byKey = (tenantPrefix?: { objectsArn: CfnIntrinsic; listPattern: CfnIntrinsic }) =>
+    ifCondition(
+      CONDITION.useKmsKey,
+      buildPermissionPolicy<CfnIntrinsic>({ ...parts, kmsKeyArn: ref(PARAMETER.kmsKeyArn), ...(tenantPrefix ? { tenantPrefix } : {}) }),
+      buildPermissionPolicy<CfnIntrinsic>({ ...parts, ...(tenantPrefix ? { tenantPrefix } : {}) }),
+    );
   return ifCondition(
-    CONDITION.useKmsKey,
-    buildPermissionPolicy<CfnIntrinsic>({ ...parts, kmsKeyArn: ref(PARAMETER.kmsKeyArn) }),
-    buildPermissionPolicy<CfnIntrinsic>(parts),
+    CONDITION.hasTenantPrefix,
+    byKey({
+      objectsArn: join('', [destinationBucketArn(), '/', ref(PARAMETER.tenantPrefix), '/*']),
+      listPattern: sub(`\${${PARAMETER.tenantPrefix}}/*`),
+    }),
+    byKey(),
   );
 }
 

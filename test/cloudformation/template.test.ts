@@ -6,12 +6,15 @@ import {
   ACCOUNT_ID_PATTERN,
   BUCKET_NAME_PATTERN,
   EXTERNAL_ID_PATTERN,
+  KEY_SEGMENT_PATTERN,
   KMS_KEY_ARN_PATTERN,
+  permissionPolicy,
   ROLE_NAME_PATTERN,
   validateBucketName,
   validateExternalId,
   validateKmsKeyArn,
   validateRoleName,
+  validateTenant,
   validateTrustedAccountId,
   type PolicyDocument,
   type Validator,
@@ -97,6 +100,7 @@ describe('parameters', () => {
         'ExternalId',
         'KmsKeyArn',
         'RoleName',
+        'TenantPrefix',
         'TrustedAccountId',
         'UseExistingBucket',
       ].sort(),
@@ -123,6 +127,7 @@ describe('parameters', () => {
     ['AccessLogBucket', BUCKET_NAME_PATTERN, true],
     ['KmsKeyArn', KMS_KEY_ARN_PATTERN, true],
     ['RoleName', ROLE_NAME_PATTERN, true],
+    ['TenantPrefix', KEY_SEGMENT_PATTERN, true],
   ] as const)('%s takes its AllowedPattern from policy/ (optional: %s)', (name, pattern, optional) => {
     const p = TEMPLATE.Parameters[name]!;
     expect(p.AllowedPattern).toBe(optional ? `^$|${pattern}` : pattern);
@@ -138,6 +143,7 @@ describe('parameters', () => {
     ['BucketName', validateBucketName, ['abc', 'acme-ion-snapshots', 'a.b-c1'], ['ab', 'Acme', 'acme_snap', '-acme', 'acme-']],
     ['RoleName', validateRoleName, ['IonSnapshotDelivery', 'r_o+l=e,.@-'], ['with space', 'path/name', 'x'.repeat(65)]],
     ['KmsKeyArn', validateKmsKeyArn, [KMS_KEY], ['arn:aws:kms:us-east-1:444455556666:alias/my-key', 'not-an-arn']],
+    ['TenantPrefix', validateTenant, ['acme', 'acme-prod_1.a'], ['acme/prod', 'ac*me', 'acme.', '-acme', 'x'.repeat(129)]],
   ];
   it.each(CASES)('%s: AllowedPattern and the validator agree', (name, validate, good, bad) => {
     const pattern = new RegExp(TEMPLATE.Parameters[name]!.AllowedPattern!);
@@ -200,6 +206,27 @@ describe('policies, resolved for each variant, against the contract', () => {
     const expected = contractDocument('trust-policy', { frAccountId: ACCOUNT, externalId: 'PLACEHOLDER' });
     expected.Statement[0]!.Condition!.StringEquals!['sts:ExternalId'] = [EXTERNAL_ID, 'ion-acme-old-1'];
     expect(text(r.trust)).toBe(text(expected));
+  });
+
+  it('TenantPrefix: the policy/ builder\'s prefix-narrowed document, for a new and an existing bucket, with and without a KMS key', () => {
+    for (const existing of [false, true]) {
+      for (const kmsKeyArn of [undefined, KMS_KEY]) {
+        const r = role({
+          parameters: {
+            ...REQUIRED,
+            BucketName: BUCKET,
+            TenantPrefix: 'acme',
+            ...(kmsKeyArn ? { KmsKeyArn: kmsKeyArn } : {}),
+            ...(existing ? { UseExistingBucket: 'true' } : {}),
+          },
+          ...createdBucket(BUCKET),
+        });
+        expect(text(r.trust)).toBe(text(trustContract));
+        expect(text(r.policies[0]!.document)).toBe(
+          text(permissionPolicy({ bucket: BUCKET, tenantPrefix: 'acme', ...(kmsKeyArn ? { kmsKeyArn } : {}) })),
+        );
+      }
+    }
   });
 
   it.each(['aws-us-gov', 'aws-cn'])('partition %s (AWS::Partition): only the ARN partition changes', (partition) => {
