@@ -83,6 +83,7 @@ export function destinationPropsFromVariables(variables: Record<Exclude<Variable
     accessLogBucket: variables[VARIABLE.accessLogBucket].stringValue,
     eventBridgeNotifications: expression(v(VARIABLE.eventBridgeNotifications)) as unknown as boolean,
     roleName: variables[VARIABLE.roleName].stringValue,
+    tenantPrefix: variables[VARIABLE.tenantPrefix].stringValue,
   };
 }
 

@@ -25,6 +25,8 @@ import {
 import { booleanExpression, expression, numberExpression, stringLiteral } from './hcl.js';
 import {
   permissionPolicyForSseKms,
+  tenantPermissionPolicyForSseKms,
+  tenantPermissionPolicyForSseS3,
   permissionPolicyForSseS3,
   tlsOnlyBucketPolicy,
   trustPolicyWithOneExternalId,
@@ -58,6 +60,11 @@ export interface IonDestinationProps {
   readonly eventBridgeNotifications?: boolean;
   /** The role's name. Default: generated, starting with `ion-snapshot-delivery-`. */
   readonly roleName?: string;
+  /**
+   * Narrow the role's grant to keys under `<tenantPrefix>/` (the tenant, the first folder of
+   * the delivered layout). Default: the setup guide's policy on the whole bucket.
+   */
+  readonly tenantPrefix?: string;
   /** The AWS provider (for example an aliased one, for another region or account). Default: the stack's default AWS provider. */
   readonly provider?: TerraformProvider;
 }
@@ -76,6 +83,8 @@ export const LOCAL = {
   trustPolicy: 'trust_policy',
   permissionPolicySseS3: 'permission_policy_sse_s3',
   permissionPolicySseKms: 'permission_policy_sse_kms',
+  tenantPermissionPolicySseS3: 'tenant_permission_policy_sse_s3',
+  tenantPermissionPolicySseKms: 'tenant_permission_policy_sse_kms',
   permissionPolicy: 'permission_policy',
   bucketPolicy: 'bucket_policy',
 } as const;
@@ -91,6 +100,7 @@ const PROP_OF: Record<Exclude<VariableName, 'region'>, keyof Omit<IonDestination
   [VARIABLE.accessLogBucket]: 'accessLogBucket',
   [VARIABLE.eventBridgeNotifications]: 'eventBridgeNotifications',
   [VARIABLE.roleName]: 'roleName',
+  [VARIABLE.tenantPrefix]: 'tenantPrefix',
 };
 
 /** The construct's inputs, by their Terraform variable names. */
@@ -170,6 +180,7 @@ export class IonDestination extends Construct {
       [VARIABLE.accessLogBucket]: props.accessLogBucket ?? '',
       [VARIABLE.eventBridgeNotifications]: props.eventBridgeNotifications ?? SETTINGS.eventBridgeNotificationsByDefault,
       [VARIABLE.roleName]: props.roleName ?? '',
+      [VARIABLE.tenantPrefix]: props.tenantPrefix ?? '',
     };
     const defineLocal = (name: string, value: unknown): string => `local.${new TerraformLocal(this, name, value).friendlyUniqueId}`;
     const inputsLocal = defineLocal(LOCAL.inputs, inputValues);
@@ -211,6 +222,7 @@ export class IonDestination extends Construct {
       additionalExternalId: token(VARIABLE.additionalExternalId),
       bucketName: expression(bucketName),
       kmsKeyArn: token(VARIABLE.kmsKeyArn),
+      tenantPrefix: token(VARIABLE.tenantPrefix),
     };
     // Each document is rendered whole and chosen whole, so each is exactly one the builders made.
     const trustOne = defineLocal(LOCAL.trustPolicyOneExternalId, trustPolicyWithOneExternalId(refs));
@@ -221,9 +233,13 @@ export class IonDestination extends Construct {
     );
     const permissionSseS3 = defineLocal(LOCAL.permissionPolicySseS3, permissionPolicyForSseS3(refs));
     const permissionSseKms = defineLocal(LOCAL.permissionPolicySseKms, permissionPolicyForSseKms(refs));
+    const tenantSseS3 = defineLocal(LOCAL.tenantPermissionPolicySseS3, tenantPermissionPolicyForSseS3(refs));
+    const tenantSseKms = defineLocal(LOCAL.tenantPermissionPolicySseKms, tenantPermissionPolicyForSseKms(refs));
     const permissionPolicy = defineLocal(
       LOCAL.permissionPolicy,
-      expression(`${usesKmsKey} ? ${permissionSseKms} : ${permissionSseS3}`),
+      expression(
+        `${input(VARIABLE.tenantPrefix)} != "" ? (${usesKmsKey} ? ${tenantSseKms} : ${tenantSseS3}) : (${usesKmsKey} ? ${permissionSseKms} : ${permissionSseS3})`,
+      ),
     );
     const bucketPolicy = defineLocal(LOCAL.bucketPolicy, tlsOnlyBucketPolicy(refs));
 

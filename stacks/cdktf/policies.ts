@@ -5,6 +5,8 @@ import {
   buildPermissionPolicy,
   buildTlsOnlyBucketPolicy,
   buildTrustPolicy,
+  tenantListPattern,
+  tenantObjectsArn,
   type Partition,
   type PolicyDocument,
 } from '../../policy/index.js';
@@ -27,6 +29,8 @@ export interface PolicyReferences {
   /** The destination bucket's name, created or existing. */
   bucketName: string;
   kmsKeyArn: string;
+  /** The tenant prefix (empty: the setup guide's policy on the whole bucket). */
+  tenantPrefix: string;
 }
 
 /** A policy document as the JSON text an IAM or S3 API call takes. */
@@ -63,6 +67,25 @@ export function permissionPolicyForSseS3(refs: PolicyReferences): string {
 /** The permission policy for an SSE-KMS bucket: the guide's statement plus the KMS statement. */
 export function permissionPolicyForSseKms(refs: PolicyReferences): string {
   return renderPolicy(buildPermissionPolicy<never>({ ...bucketArns(refs), kmsKeyArn: refs.kmsKeyArn }));
+}
+
+function tenantPrefixParts(refs: PolicyReferences) {
+  return {
+    tenantPrefix: {
+      objectsArn: tenantObjectsArn(refs.partition as Partition, refs.bucketName, refs.tenantPrefix),
+      listPattern: tenantListPattern(refs.tenantPrefix),
+    },
+  };
+}
+
+/** The prefix-narrowed permission policy for an SSE-S3 bucket (`tenant_prefix` set). */
+export function tenantPermissionPolicyForSseS3(refs: PolicyReferences): string {
+  return renderPolicy(buildPermissionPolicy<never>({ ...bucketArns(refs), ...tenantPrefixParts(refs) }));
+}
+
+/** The prefix-narrowed permission policy for an SSE-KMS bucket (`tenant_prefix` set). */
+export function tenantPermissionPolicyForSseKms(refs: PolicyReferences): string {
+  return renderPolicy(buildPermissionPolicy<never>({ ...bucketArns(refs), kmsKeyArn: refs.kmsKeyArn, ...tenantPrefixParts(refs) }));
 }
 
 /** The created bucket's policy: refuse every request that is not over TLS. */

@@ -14,6 +14,8 @@ import {
   EXTERNAL_ID_MAX_LENGTH,
   EXTERNAL_ID_MIN_LENGTH,
   EXTERNAL_ID_RULE,
+  KEY_SEGMENT_PATTERN,
+  KEY_SEGMENT_RULE,
   KMS_KEY_ARN_PATTERN,
   KMS_KEY_ARN_RULE,
   RESERVED_BUCKET_PREFIXES,
@@ -28,6 +30,7 @@ import {
   validateKmsKeyArn,
   validateRegion,
   validateRoleName,
+  validateTenant,
   validateTrustedAccountId,
   type Validator,
 } from '../../policy/index.js';
@@ -48,6 +51,7 @@ export const VARIABLE = {
   accessLogBucket: 'access_log_bucket',
   eventBridgeNotifications: 'event_bridge_notifications',
   roleName: 'role_name',
+  tenantPrefix: 'tenant_prefix',
   region: 'region',
 } as const;
 
@@ -188,6 +192,17 @@ export const VARIABLE_SPECS: Record<VariableName, VariableSpec> = {
     default: '',
     validate: validateRoleName,
     checks: optional(VARIABLE.roleName, [patternCheck(VARIABLE.roleName, ROLE_NAME_PATTERN, ROLE_NAME_RULE)]),
+  },
+  [VARIABLE.tenantPrefix]: {
+    type: 'string',
+    description:
+      "Optional: your tenant (the first folder of each delivered key) to hold First Resonance to keys under <tenant>/. Empty: the setup guide's policy, on the whole bucket.",
+    default: '',
+    validate: validateTenant,
+    checks: optional(VARIABLE.tenantPrefix, [
+      patternCheck(VARIABLE.tenantPrefix, KEY_SEGMENT_PATTERN, `a tenant ${KEY_SEGMENT_RULE}`),
+      { condition: `!strcontains(${v(VARIABLE.tenantPrefix)}, "..")`, rule: `a tenant ${KEY_SEGMENT_RULE}` },
+    ]),
   },
   [VARIABLE.region]: {
     type: 'string',

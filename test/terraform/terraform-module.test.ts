@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { permissionPolicy } from '../../policy/index.js';
 import { contractDocument } from '../fixtures/contract.js';
 import { EXAMPLES, MODULE_DIR, REPO_ROOT, copyExample, copyModule, makeWorkDir, runCommand, terraform, toolEnvironment } from './terraform-harness.js';
 
@@ -46,12 +47,20 @@ describe('terraform test of the module (mock provider, no AWS)', () => {
     expect(text).toContain(quoted(contractDocument('permission-policy', { bucket: 'acme-existing-snapshots' })));
   });
 
+  it("the module test's prefix-narrowed documents are policy/'s builder output", () => {
+    const text = readFileSync(MODULE_TEST, 'utf8');
+    const quoted = (doc: unknown) => JSON.stringify(JSON.stringify(doc));
+    const key = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    expect(text).toContain(quoted(permissionPolicy({ bucket: 'acme-ion-snapshots', tenantPrefix: 'acme' })));
+    expect(text).toContain(quoted(permissionPolicy({ bucket: 'acme-ion-snapshots', tenantPrefix: 'acme', kmsKeyArn: key })));
+  });
+
   it('`terraform test` passes every run: exact policies, options, existing bucket, validation verdicts', async () => {
     const dir = join(work.dir, 'module');
     copyModule(dir);
     await terraform(['init', '-input=false', '-backend=false'], dir);
     const result = await runCommand('terraform', ['test', '-no-color'], dir, toolEnvironment());
-    expect(result.output).toMatch(/Success! 12 passed, 0 failed\./);
+    expect(result.output).toMatch(/Success! 16 passed, 0 failed\./);
     expect(result.code).toBe(0);
     for (const run of readFileSync(MODULE_TEST, 'utf8').matchAll(/^run "([a-z_]+)"/gm)) {
       expect(result.output).toContain(`run "${run[1]}"... pass`);

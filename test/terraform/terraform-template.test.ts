@@ -13,6 +13,7 @@ import {
   SECURE_TRANSPORT_CONDITION_KEY,
   bucketArn,
   bucketObjectsArn,
+  permissionPolicy,
   type PolicyDocument,
 } from '../../policy/index.js';
 import { ABORT_INCOMPLETE_MULTIPART_DAYS, ABORT_MULTIPART_RULE_ID, buildBucketResource } from '../../stacks/cloudformation/bucket-resources.js';
@@ -66,6 +67,7 @@ const REFERENCES = {
   'local.inputs.additional_external_id': NEXT_EXTERNAL_ID,
   'local.inputs.kms_key_arn': KMS_KEY,
   'local.bucket_name': BUCKET,
+  'local.inputs.tenant_prefix': 'acme',
 };
 
 describe('the committed Terraform (templates/terraform)', () => {
@@ -192,7 +194,17 @@ describe('the Terraform policies against the setup guide contract', () => {
       '${local.inputs.additional_external_id != "" ? local.trust_policy_two_external_ids : local.trust_policy_one_external_id}',
     );
     expect(committed.locals[LOCAL.permissionPolicy]).toBe(
-      '${local.uses_kms_key ? local.permission_policy_sse_kms : local.permission_policy_sse_s3}',
+      '${local.inputs.tenant_prefix != "" ? (local.uses_kms_key ? local.tenant_permission_policy_sse_kms : local.tenant_permission_policy_sse_s3) : (local.uses_kms_key ? local.permission_policy_sse_kms : local.permission_policy_sse_s3)}',
+    );
+  });
+
+  it.each([
+    [LOCAL.tenantPermissionPolicySseS3, undefined],
+    [LOCAL.tenantPermissionPolicySseKms, KMS_KEY],
+  ])('%s is policy/\'s prefix-narrowed document', (local, kmsKeyArn) => {
+    const doc = substitute(committed.locals[local]!, REFERENCES);
+    expect(JSON.stringify(doc)).toBe(
+      JSON.stringify(permissionPolicy({ bucket: BUCKET, tenantPrefix: 'acme', ...(kmsKeyArn ? { kmsKeyArn } : {}) })),
     );
   });
 });

@@ -135,6 +135,49 @@ run "existing_bucket_gets_only_the_role" {
   }
 }
 
+run "tenant_prefix_narrows_the_grant_to_the_prefix" {
+  command = plan
+
+  variables {
+    tenant_prefix = "acme"
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.delivery_permissions.policy == "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"SnapshotDeliveryTenantObjects\",\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\",\"s3:AbortMultipartUpload\",\"s3:ListMultipartUploadParts\"],\"Resource\":\"arn:aws:s3:::acme-ion-snapshots/acme/*\"},{\"Sid\":\"SnapshotDeliveryTenantListing\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::acme-ion-snapshots\",\"Condition\":{\"StringLike\":{\"s3:prefix\":\"acme/*\"}}},{\"Sid\":\"SnapshotDeliveryBucketUploads\",\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucketMultipartUploads\"],\"Resource\":\"arn:aws:s3:::acme-ion-snapshots\"}]}"
+    error_message = "With tenant_prefix, objects are granted under <bucket>/<prefix>/* only and ListBucket only for s3:prefix <prefix>/*."
+  }
+}
+
+run "tenant_prefix_with_a_key_keeps_the_key_statement" {
+  command = plan
+
+  variables {
+    tenant_prefix = "acme"
+    kms_key_arn   = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  }
+
+  assert {
+    condition     = aws_iam_role_policy.delivery_permissions.policy == "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"SnapshotDeliveryTenantObjects\",\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\",\"s3:PutObject\",\"s3:DeleteObject\",\"s3:AbortMultipartUpload\",\"s3:ListMultipartUploadParts\"],\"Resource\":\"arn:aws:s3:::acme-ion-snapshots/acme/*\"},{\"Sid\":\"SnapshotDeliveryTenantListing\",\"Effect\":\"Allow\",\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::acme-ion-snapshots\",\"Condition\":{\"StringLike\":{\"s3:prefix\":\"acme/*\"}}},{\"Sid\":\"SnapshotDeliveryBucketUploads\",\"Effect\":\"Allow\",\"Action\":[\"s3:ListBucketMultipartUploads\"],\"Resource\":\"arn:aws:s3:::acme-ion-snapshots\"},{\"Sid\":\"SnapshotDeliveryKmsKeyAccess\",\"Effect\":\"Allow\",\"Action\":[\"kms:GenerateDataKey\",\"kms:Decrypt\"],\"Resource\":\"arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab\"}]}"
+    error_message = "With tenant_prefix and a key, the narrowed statements are followed by the KMS statement."
+  }
+}
+
+run "rejects_a_tenant_prefix_with_a_slash" {
+  command = plan
+  variables {
+    tenant_prefix = "acme/prod"
+  }
+  expect_failures = [var.tenant_prefix]
+}
+
+run "rejects_a_tenant_prefix_with_two_dots" {
+  command = plan
+  variables {
+    tenant_prefix = "ac..me"
+  }
+  expect_failures = [var.tenant_prefix]
+}
+
 run "rejects_a_malformed_account_id" {
   command = plan
   variables {
