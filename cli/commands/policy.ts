@@ -8,6 +8,7 @@ import {
   validateBucketName,
   validateExternalIds,
   validateKmsKeyArn,
+  validateTenant,
   validateRegion,
   validateRegionInPartition,
   validateTrustedAccountId,
@@ -38,8 +39,13 @@ export const policyCommand: CommandModule<object, PolicyArgs> = {
         array: true,
         describe: 'External ID; repeat during a rotation to accept several',
       })
+      .option('tenant-prefix', {
+        type: 'string',
+        describe: "permissions: narrow the grant to keys under <prefix>/ (the tenant); default: the setup guide's policy on the whole bucket",
+      })
       .example('$0 policy trust --trusted-account 111122223333 --external-id ion-acme-7f3a9c', '')
-      .example('$0 policy permissions --bucket acme-ion-snapshots', '') as never,
+      .example('$0 policy permissions --bucket acme-ion-snapshots', '')
+      .example('$0 policy permissions --bucket acme-ion-snapshots --tenant-prefix acme', '') as never,
   handler: (args) => {
     // A region names its partition; a --partition that says otherwise would print ARNs the region cannot use.
     assertNoProblems([
@@ -60,11 +66,18 @@ export const policyCommand: CommandModule<object, PolicyArgs> = {
         : (() => {
             const bucket = required(args.bucket, '--bucket');
             const key = args['kms-key-arn'];
+            const tenantPrefix = args['tenant-prefix'] as string | undefined;
             assertNoProblems([
               validateBucketName(bucket, '--bucket'),
               key === undefined ? undefined : validateKmsKeyArn(key, '--kms-key-arn'),
+              tenantPrefix === undefined ? undefined : validateTenant(tenantPrefix, '--tenant-prefix'),
             ]);
-            return permissionPolicy({ bucket, partition, ...(key ? { kmsKeyArn: key } : {}) });
+            return permissionPolicy({
+              bucket,
+              partition,
+              ...(key ? { kmsKeyArn: key } : {}),
+              ...(tenantPrefix !== undefined ? { tenantPrefix } : {}),
+            });
           })();
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contractDocument } from '../fixtures/contract.js';
-import { REGIONS_BY_PARTITION } from '../../policy/index.js';
+import { REGIONS_BY_PARTITION, permissionPolicy } from '../../policy/index.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('ion-dest regions', () => {
@@ -33,6 +33,22 @@ describe('ion-dest policy', () => {
     expect(r.code).toBe(0);
     const expected = JSON.stringify(contractDocument('permission-policy', { bucket: 'acme-snaps' })).replaceAll('arn:aws:', 'arn:aws-us-gov:');
     expect(JSON.stringify(JSON.parse(r.stdout))).toBe(expected);
+  });
+
+  it('--tenant-prefix prints the prefix-narrowed permission policy of policy/', async () => {
+    const r = await runCli(['policy', 'permissions', '--bucket', 'acme-snaps', '--tenant-prefix', 'acme']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(permissionPolicy({ bucket: 'acme-snaps', tenantPrefix: 'acme' }));
+    expect(JSON.parse(r.stdout).Statement[0].Resource).toBe('arn:aws:s3:::acme-snaps/acme/*');
+  });
+
+  it('--tenant-prefix with a slash exits 2 naming the flag, the value and the rule', async () => {
+    const r = await runCli(['policy', 'permissions', '--bucket', 'acme-snaps', '--tenant-prefix', 'acme/prod']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('--tenant-prefix');
+    expect(r.stderr).toContain('acme/prod');
+    expect(r.stderr).toContain('a tenant is 1 to 128 characters');
   });
 
   it('rejects bad input with exit 2, naming every bad field, value and rule', async () => {
