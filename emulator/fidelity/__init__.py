@@ -9,6 +9,7 @@ def apply() -> None:
     from . import s3_kms_key_access
     from . import bucket_policy_conditions, cfn_bucket_properties, s3_eventbridge_notification
     from . import checksum_headers
+    from . import s3_identity_conditions
 
     cross_account_trust.apply()
     trust_principal.apply()
@@ -23,3 +24,4 @@ def apply() -> None:
     bucket_policy_conditions.apply()
     s3_eventbridge_notification.apply()
     checksum_headers.apply()
+    s3_identity_conditions.apply()

@@ -58,6 +58,8 @@ interface World {
   stranger: AccountIdentity;
   /** A customer user allowed only s3:GetObject on the bucket (no s3:ListBucket). */
   customerReader: AccountIdentity;
+  /** A customer user with the S3 user guide's home-folder policy (s3:prefix and s3:delimiter conditions). */
+  homeFolderUser: AccountIdentity;
   /** A role in the vendor account that trusts the vendor account (a hop for chained sessions). */
   vendorHopRoleArn: string;
   /** A customer role that trusts only the vendor hop role, by its ARN. */
@@ -85,6 +87,34 @@ function withoutCondition(document: PolicyDocument): PolicyDocument {
   delete copy.Statement[0]!.Condition;
   return copy;
 }
+
+/**
+ * AWS's documented example of a user held to a home folder: list the root and `home/`
+ * (with the `/` delimiter), list only under `home/david/`, and do anything with the objects
+ * there. The `${aws:username}` policy variable of the example is written out as `david`.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_s3_home-directory-console.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
+ */
+const HOME_FOLDER_POLICY: PolicyDocument = {
+  Version: POLICY_VERSION,
+  Statement: [
+    {
+      Sid: 'AllowRootAndHomeListingOfCompanyBucket',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: `arn:aws:s3:::${BUCKET}`,
+      Condition: { StringEquals: { 's3:prefix': ['', 'home/'], 's3:delimiter': ['/'] } },
+    },
+    {
+      Sid: 'AllowListingOfUserFolder',
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: `arn:aws:s3:::${BUCKET}`,
+      Condition: { StringLike: { 's3:prefix': ['home/david/*'] } },
+    },
+    { Sid: 'AllowAllS3ActionsInUserFolder', Effect: 'Allow', Action: 's3:*', Resource: `arn:aws:s3:::${BUCKET}/home/david/*` },
+  ],
+};
 
 const vendorTrust = trustPolicy({ trustedAccountId: VENDOR_ACCOUNT_ID, externalIds: EXTERNAL_ID });
 
@@ -120,7 +150,7 @@ async function createWorld(emulator: Emulator): Promise<World> {
     trustedAccountId: VENDOR_ACCOUNT_ID,
     externalIds: EXTERNAL_ID,
   });
-  const [vendor, vendorColleague, vendorWithoutPermission, stranger, customerReader] = await Promise.all([
+  const [vendor, vendorColleague, vendorWithoutPermission, stranger, customerReader, homeFolderUser] = await Promise.all([
     createVendorIdentity(emulator),
     createVendorIdentity(emulator, { userName: 'ion-colleague' }),
     createVendorIdentity(emulator, { userName: 'ion-no-permission', allowAssumeRole: false }),
@@ -133,6 +163,7 @@ async function createWorld(emulator: Emulator): Promise<World> {
         Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: bucketObjectsArn('aws', BUCKET) }],
       },
     }),
+    createAccountIdentity(emulator, { accountId: CUSTOMER_ACCOUNT_ID, userName: 'david', policy: HOME_FOLDER_POLICY }),
   ]);
   const hop = await createCustomerDestination(emulator, {
     accountId: VENDOR_ACCOUNT_ID,
@@ -198,6 +229,7 @@ async function createWorld(emulator: Emulator): Promise<World> {
     vendorWithoutPermission,
     stranger,
     customerReader,
+    homeFolderUser,
     vendorHopRoleArn: hop.roleArn,
     chainTargetRoleArn: chainTarget.roleArn,
     vendorRootTrustRoleArn: vendorRootTrust.roleArn,
@@ -430,6 +462,43 @@ describe('HeadBucket needs s3:ListBucket (head_bucket_action.py)', () => {
     const session = await assumeDestination(moto, moto.vendor, EXTERNAL_ID);
     const denied = await failure(s3As(moto, session, CUSTOMER_ACCOUNT_ID).send(new HeadBucketCommand({ Bucket: BUCKET })));
     expect(denied.status).toBe(403);
+  });
+});
+
+describe('identity policy conditions on S3 requests: s3:prefix and s3:delimiter (s3_identity_conditions.py)', () => {
+  const list = (world: World, input: { Prefix?: string; Delimiter?: string }) =>
+    s3As(world, world.homeFolderUser.credentials).send(new ListObjectsV2Command({ Bucket: BUCKET, ...input }));
+
+  it.each([
+    ['home/david/ (StringLike home/david/*)', { Prefix: 'home/david/' }],
+    ['home/david/2026/ (the wildcard spans "/")', { Prefix: 'home/david/2026/' }],
+    ['home/ with the / delimiter (StringEquals on both keys)', { Prefix: 'home/', Delimiter: '/' }],
+  ])('allows the documented listing of %s', async (_, input) => {
+    await expect(list(aws, input)).resolves.toHaveProperty('$metadata.httpStatusCode', 200);
+  });
+
+  it.each([
+    ["another user's folder home/alice/", { Prefix: 'home/alice/' }],
+    ['a prefix outside home/ (homeless)', { Prefix: 'homeless' }],
+    ['home/ without the delimiter (s3:delimiter absent)', { Prefix: 'home/' }],
+    ['the whole bucket (no prefix: s3:prefix absent, so no condition matches)', {}],
+  ])('denies the listing of %s', async (_, input) => {
+    expect(await failure(list(aws, input))).toMatchObject({ name: 'AccessDenied', status: 403 });
+  });
+
+  it('grants object actions only under the resource path home/david/*', async () => {
+    const s3 = s3As(aws, aws.homeFolderUser.credentials);
+    await expect(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'home/david/notes.txt', Body: 'x' }))).resolves.toBeDefined();
+    expect(await failure(s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'home/alice/notes.txt', Body: 'x' })))).toMatchObject({
+      name: 'AccessDenied',
+      status: 403,
+    });
+  });
+
+  // A prefix without "/" here: moto alone cannot check the signature of an encoded one (canonical_request.py).
+  it('moto alone ignores the conditions: it lists another prefix and the whole bucket', async () => {
+    await expect(list(moto, { Prefix: 'homeless' })).resolves.toHaveProperty('$metadata.httpStatusCode', 200);
+    await expect(list(moto, {})).resolves.toHaveProperty('$metadata.httpStatusCode', 200);
   });
 });
 

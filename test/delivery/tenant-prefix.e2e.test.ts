@@ -1,0 +1,118 @@
+import { ListMultipartUploadsCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../aws/clients.js';
+import { deliverSnapshot, directoryAttachmentSource, directoryTableSource } from '../../delivery/index.js';
+import {
+  CUSTOMER_ACCOUNT_ID,
+  VENDOR_ACCOUNT_ID,
+  assumeRoleAs,
+  createCustomerDestination,
+  createVendorIdentity,
+  type AccountIdentity,
+  type CustomerDestination,
+} from '../../emulator/accounts.js';
+import { startEmulator, type Emulator } from '../../emulator/emulator.js';
+import { IonDestError } from '../../errors/index.js';
+import { permissionPolicy } from '../../policy/index.js';
+import { EXTERNAL_ID, TENANT, listKeys } from './helpers.js';
+import { writeSnapshotFixture, type SnapshotFixture } from './snapshot-fixture.js';
+
+const BUCKET = 'acme-ion-prefixed';
+const OTHER_TENANT = 'globex';
+
+/**
+ * A role narrowed to the tenant's prefix (`permissionPolicy({ tenantPrefix })`), with IAM
+ * enforcement on: the delivery under the prefix succeeds, a delivery to another tenant's
+ * prefix is refused with WRITE_DENIED, and listing is held to keys under the prefix.
+ */
+describe('a delivery role narrowed to the tenant prefix, IAM enforced', () => {
+  let emulator: Emulator;
+  let destination: CustomerDestination;
+  let vendor: AccountIdentity;
+  let session: S3Client;
+  let work: string;
+  let fixture: SnapshotFixture;
+
+  const deliver = (tenant: string, jobId: string) =>
+    deliverSnapshot({
+      roleArn: destination.roleArn,
+      externalId: EXTERNAL_ID,
+      bucket: BUCKET,
+      region: 'us-east-1',
+      tenant,
+      jobId,
+      tables: directoryTableSource(fixture.tablesDir),
+      attachments: directoryAttachmentSource(fixture.attachmentsDir),
+      snapshotTime: new Date('2026-03-01T02:00:00Z'),
+      endpointUrl: emulator.url,
+      sourceCredentials: vendor.credentials,
+    });
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    destination = await createCustomerDestination(emulator, {
+      bucket: BUCKET,
+      roleName: 'IonSnapshotDelivery',
+      trustedAccountId: VENDOR_ACCOUNT_ID,
+      externalIds: EXTERNAL_ID,
+      permissionPolicy: permissionPolicy({ bucket: BUCKET, tenantPrefix: TENANT }),
+    });
+    vendor = await createVendorIdentity(emulator);
+    await emulator.enableAuth();
+    const credentials = await assumeRoleAs(emulator, vendor.credentials, { roleArn: destination.roleArn, externalId: EXTERNAL_ID });
+    session = createS3Client({
+      region: 'us-east-1',
+      endpointUrl: emulator.url,
+      credentials,
+      expectedBucketOwner: CUSTOMER_ACCOUNT_ID,
+      maxAttempts: 1,
+    });
+    work = mkdtempSync(join(tmpdir(), 'ion-dest-tenant-prefix-'));
+    fixture = writeSnapshotFixture(join(work, 'snapshot'));
+  });
+
+  afterAll(async () => {
+    session?.destroy();
+    await emulator?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('delivers under the tenant prefix', async () => {
+    await deliver(TENANT, 'job-1');
+    expect(await listKeys(session, BUCKET, `${TENANT}/job-1/`)).toEqual([
+      `${TENANT}/job-1/snapshot_attachments_job-1.tar`,
+      `${TENANT}/job-1/snapshot_tables_job-1.tar`,
+    ]);
+  });
+
+  // With s3:prefix evaluated as AWS does, the delivery's first call outside the prefix is its
+  // listing of <tenant>/<job>/, so the refusal surfaces as LIST_DENIED; the write itself is refused too.
+  it("refuses a delivery to another tenant's prefix (LIST_DENIED, before any write), and a write there (AccessDenied)", async () => {
+    const error = await deliver(OTHER_TENANT, 'job-1').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(IonDestError);
+    expect((error as IonDestError).code).toBe('LIST_DENIED');
+    await expect(
+      session.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${OTHER_TENANT}/probe.txt`, Body: 'x' })),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+
+  it('lists keys under the prefix, and is refused a listing of another prefix or of the whole bucket', async () => {
+    const mine = await session.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${TENANT}/` }));
+    expect(mine.KeyCount).toBeGreaterThan(0);
+    await expect(session.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${OTHER_TENANT}/` }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+    });
+    await expect(session.send(new ListObjectsV2Command({ Bucket: BUCKET }))).rejects.toMatchObject({ name: 'AccessDenied' });
+  });
+
+  it('can still find in-progress uploads (ListBucketMultipartUploads has no s3:prefix key, so it stays on the bucket)', async () => {
+    const uploads = await session.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: `${TENANT}/` }));
+    expect(uploads.$metadata.httpStatusCode).toBe(200);
+  });
+});
