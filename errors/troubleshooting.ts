@@ -253,6 +253,11 @@ export const TROUBLESHOOTING = {
     cause: 'An inline or attached policy allows an action on a resource outside `arn:aws:s3:::<bucket>` and its objects (and the bucket\'s KMS key): a wildcard such as `*`, another bucket, or `NotResource`. A resource inside the bucket (`arn:aws:s3:::<bucket>/acme/*`) is not wider.',
     fix: 'Restrict the resources to the bucket and its objects, as in the setup guide.',
   },
+  PERMISSION_NARROWED_TO_PREFIX: {
+    symptom: 'Permission policy is narrowed to a tenant prefix (warning)',
+    cause: "The role has the opt-in prefix-narrowed policy (CloudFormation `TenantPrefix`, Terraform `tenant_prefix`, `ion-dest policy permissions --tenant-prefix`): objects only under `<prefix>/`, listing only for `s3:prefix` `<prefix>/*`. Deliveries for that tenant work; the audit was not told the prefix, so it compared with the setup guide's whole-bucket policy.",
+    fix: 'Run `ion-dest audit` again with `--tenant-prefix <prefix>` (the prefix the message names) to check the policy as exact; if the narrowing was not intended, clear `TenantPrefix` / `tenant_prefix`.',
+  },
   BUCKET_PUBLIC_ACCESS_NOT_BLOCKED: {
     symptom: 'Bucket public access is not fully blocked',
     cause: 'One or more of the four S3 Block Public Access settings is off on the bucket.',

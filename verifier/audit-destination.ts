@@ -4,6 +4,7 @@ import { resolveEndpointUrl } from '../aws/endpoint.js';
 import { IonDestError } from '../errors/index.js';
 import {
   assertNoProblems,
+  bucketArn,
   parseRoleArn,
   partitionOfRegion,
   permissionPolicy,
@@ -12,11 +13,14 @@ import {
   validateKmsKeyArn,
   validateRegion,
   validateRoleName,
+  validateTenant,
   validateTrustedAccountId,
   type Partition,
+  type PolicyDocument,
 } from '../policy/index.js';
-import { failFrom, skip, type Verdict } from './check-result.js';
-import { diffPermissionPolicy, diffTrustPolicy, verdictFromDifferences } from './diff-policy.js';
+import { failFrom, flag, skip, type Verdict } from './check-result.js';
+import { diffPermissionPolicy, diffTrustPolicy, verdictFromDifferences, type DeployedPolicy } from './diff-policy.js';
+import { list, statementsOf } from './policy-statements.js';
 import {
   judgeBucketPolicy,
   judgeEncryption,
@@ -56,6 +60,13 @@ export interface AuditOptions {
   profile?: string;
   credentials?: import('@smithy/types').AwsCredentialIdentity;
   maxAttempts?: number;
+  /**
+   * The tenant prefix the role's grant is narrowed to (CloudFormation `TenantPrefix`,
+   * Terraform `tenant_prefix`): the expected permission policy is then the prefix-narrowed
+   * one. Without it, a policy narrowed to one prefix warns (it grants less than the
+   * contract) rather than fails.
+   */
+  tenantPrefix?: string;
 }
 
 export interface AuditReport {
@@ -80,6 +91,7 @@ export function validateAuditOptions(options: AuditOptions): void {
     validateTrustedAccountId(options.trustedAccountId, '--trusted-account'),
     ...(ids.length === 0 ? [{ field: '--external-id', value: '', rule: 'at least one external ID is required' }] : ids.map((id) => validateExternalId(id, '--external-id'))),
     options.region === undefined ? undefined : validateRegion(options.region, '--region'),
+    options.tenantPrefix === undefined ? undefined : validateTenant(options.tenantPrefix, '--tenant-prefix'),
   ]);
   resolveEndpointUrl(options.endpointUrl);
 }
@@ -154,11 +166,21 @@ export async function auditDestination(options: AuditOptions): Promise<AuditRepo
     );
     const kmsKeyArn = bucket?.encryption?.algorithm.startsWith('aws:kms') ? bucket.encryption.kmsKeyId : undefined;
     const keyUsable = kmsKeyArn !== undefined && validateKmsKeyArn(kmsKeyArn) === undefined;
-    const expected = permissionPolicy({ bucket: options.bucket, partition, ...(keyUsable ? { kmsKeyArn } : {}) });
-    const permissions = verdictFromDifferences(
-      diffPermissionPolicy(expected, role.permissionPolicies),
-      `permission policies grant exactly the contract on ${options.bucket}${keyUsable ? ' and its KMS key' : ''}`,
+    const expectedFor = (tenantPrefix?: string) =>
+      permissionPolicy({
+        bucket: options.bucket,
+        partition,
+        ...(keyUsable ? { kmsKeyArn } : {}),
+        ...(tenantPrefix !== undefined ? { tenantPrefix } : {}),
+      });
+    const scope = `${options.bucket}${options.tenantPrefix !== undefined ? ` under the tenant prefix ${options.tenantPrefix}/` : ''}${keyUsable ? ' and its KMS key' : ''}`;
+    let permissions = verdictFromDifferences(
+      diffPermissionPolicy(expectedFor(options.tenantPrefix), role.permissionPolicies),
+      `permission policies grant exactly the contract on ${scope}`,
     );
+    if (permissions.status === 'fail' && options.tenantPrefix === undefined) {
+      permissions = narrowedToPrefix(role.permissionPolicies, options.bucket, partition, expectedFor) ?? permissions;
+    }
     if (kmsKeyArn !== undefined && !keyUsable) {
       permissions.details = [...(permissions.details ?? []), `the bucket's KMS key is named ${kmsKeyArn}, not by key ARN: its KMS statement was not checked`];
     }
@@ -195,4 +217,34 @@ export async function auditDestination(options: AuditOptions): Promise<AuditRepo
     },
     checks,
   };
+}
+
+/**
+ * A permission policy that is exactly the prefix-narrowed form for one tenant prefix,
+ * when the audit was not told the prefix: a warning (it grants less than the contract,
+ * deliveries to that tenant work) that names the prefix, instead of a failure.
+ */
+function narrowedToPrefix(
+  deployed: readonly DeployedPolicy[],
+  bucket: string,
+  partition: Partition,
+  expectedFor: (tenantPrefix: string) => PolicyDocument,
+): Verdict | undefined {
+  const objectsOf = `${bucketArn(partition, bucket)}/`;
+  const prefixes = new Set<string>();
+  for (const { statement } of statementsOf(deployed)) {
+    for (const resource of list(statement.Resource)) {
+      if (resource.startsWith(objectsOf) && resource.endsWith('/*')) {
+        const prefix = resource.slice(objectsOf.length, -2);
+        if (validateTenant(prefix) === undefined) prefixes.add(prefix);
+      }
+    }
+  }
+  if (prefixes.size !== 1) return undefined;
+  const [prefix] = [...prefixes] as [string];
+  const differences = diffPermissionPolicy(expectedFor(prefix), deployed);
+  if (differences.some((d) => d.severity !== 'note')) return undefined;
+  return flag('warn', 'PERMISSION_NARROWED_TO_PREFIX', `permission policies are narrowed to the tenant prefix ${prefix}/ (exactly the prefix-narrowed form); audit with --tenant-prefix ${prefix} to check it as exact`, {
+    details: differences.map((d) => `[note] ${d.message}`),
+  });
 }

@@ -92,16 +92,72 @@ function hasCondition(s: RawStatement): boolean {
   return s.Condition !== undefined && !(typeof s.Condition === 'object' && s.Condition !== null && Object.keys(s.Condition).length === 0);
 }
 
-/** The (action, resource) pairs an expected document allows. */
-function expectedGrants(expected: PolicyDocument): { action: string; resource: string }[] {
+/**
+ * The (action, resource) pairs an expected document allows, with the statement's condition
+ * when it has one (the prefix-narrowed policy allows `s3:ListBucket` only for `s3:prefix`).
+ */
+function expectedGrants(expected: PolicyDocument): { action: string; resource: string; condition?: string }[] {
   return expected.Statement.filter((s) => s.Effect === 'Allow').flatMap((s) =>
-    list(s.Action).flatMap((action) => list(s.Resource).map((resource) => ({ action, resource }))),
+    list(s.Action).flatMap((action) =>
+      list(s.Resource).map((resource) => ({ action, resource, ...(s.Condition ? { condition: canonicalCondition(s.Condition) } : {}) })),
+    ),
+  );
+}
+
+/** A condition block as comparable text: operators and keys in order, keys case-insensitive, one value as a list. */
+function canonicalCondition(condition: unknown): string {
+  if (typeof condition !== 'object' || condition === null) return JSON.stringify(condition);
+  const block = condition as Record<string, unknown>;
+  return JSON.stringify(
+    Object.keys(block)
+      .sort()
+      .map((operator) => {
+        const pairs = (block[operator] ?? {}) as Record<string, unknown>;
+        return [
+          operator,
+          Object.keys(pairs)
+            .map((key) => [key.toLowerCase(), [...list(pairs[key] as string | string[])].map(String).sort()] as const)
+            .sort((a, b) => a[0].localeCompare(b[0])),
+        ];
+      }),
   );
 }
 
 function effectProblem(where: string, s: RawStatement, code: ErrorCode): PolicyDifference | undefined {
   if (s.Effect === 'Allow' || s.Effect === 'Deny') return undefined;
   return { kind: 'extra-statement', severity: 'fail', code, message: `${where} has Effect ${JSON.stringify(s.Effect)}: IAM knows only Allow and Deny, so the audit cannot tell what it grants` };
+}
+
+/**
+ * An expected grant under a condition (`s3:ListBucket` for `s3:prefix` `<prefix>/*`): a
+ * statement with that very condition satisfies it; one that grants the action on the
+ * resource with no condition, or another one, reaches beyond it (the whole bucket's keys).
+ */
+function conditionalGrantDifferences(
+  action: string,
+  resource: string,
+  condition: string,
+  allows: readonly LocatedStatement[],
+  denies: readonly LocatedStatement[],
+): PolicyDifference[] {
+  const differences: PolicyDifference[] = [];
+  const granting = allows.filter((s) => grants(s.statement, action, resource));
+  const same = granting.filter((s) => hasCondition(s.statement) && canonicalCondition(s.statement.Condition) === condition);
+  const denied = denies.find((s) => !hasCondition(s.statement) && grants(s.statement, action, resource));
+  if (denied) {
+    differences.push({ kind: 'missing-action', severity: 'fail', code: 'PERMISSION_ACTION_MISSING', message: `${action} on ${resource} is denied by ${denied.where}` });
+  } else if (same.length === 0) {
+    differences.push({ kind: 'missing-action', severity: 'fail', code: 'PERMISSION_ACTION_MISSING', message: `${action} on ${resource} is not allowed under the condition ${condition}` });
+  }
+  for (const other of granting.filter((s) => !same.includes(s))) {
+    differences.push({
+      kind: 'wider-resource',
+      severity: 'fail',
+      code: 'PERMISSION_RESOURCE_WIDER',
+      message: `${describeStatement(other.where, other.statement)}: it allows ${action} on ${resource} ${hasCondition(other.statement) ? 'under another condition' : 'with no condition'}, beyond the condition ${condition}`,
+    });
+  }
+  return differences;
 }
 
 /**
@@ -118,7 +174,11 @@ export function diffPermissionPolicy(expected: PolicyDocument, deployed: readonl
   const allows = statements.filter((s) => s.statement.Effect === 'Allow');
   const denies = statements.filter((s) => s.statement.Effect === 'Deny');
   const contract = expectedGrants(expected);
-  for (const { action, resource } of contract) {
+  for (const { action, resource, condition } of contract) {
+    if (condition !== undefined) {
+      differences.push(...conditionalGrantDifferences(action, resource, condition, allows, denies));
+      continue;
+    }
     const unconditional = allows.find((s) => !hasCondition(s.statement) && grants(s.statement, action, resource));
     const conditional = allows.find((s) => hasCondition(s.statement) && grants(s.statement, action, resource));
     const denied = denies.find((s) => !hasCondition(s.statement) && grants(s.statement, action, resource));

@@ -13,6 +13,7 @@ interface AuditArgs {
   json: boolean;
   'endpoint-url'?: string;
   profile?: string;
+  'tenant-prefix'?: string;
 }
 
 /** `ion-dest audit`: the customer compares their role and bucket with the contract, with their own credentials. */
@@ -23,6 +24,10 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
     y
       .options(pickOptions(['role-name', 'bucket', 'trusted-account', 'region', 'json', 'endpoint-url', 'profile']))
       .option('external-id', { type: 'string', array: true, describe: 'External ID the trust policy must require; repeat during a rotation' })
+      .option('tenant-prefix', {
+        type: 'string',
+        describe: 'The tenant prefix the grant is narrowed to (TenantPrefix / tenant_prefix): check the prefix-narrowed policy as exact',
+      })
       .example('$0 audit --role-name ion-delivery --bucket acme-ion-snapshots --trusted-account 111122223333 --external-id ion-acme-7f3a9c', '') as never,
   handler: async (args) => {
     assertNoProblems(
@@ -38,6 +43,7 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
       ...(args.region !== undefined ? { region: args.region } : {}),
       ...(args['endpoint-url'] !== undefined ? { endpointUrl: args['endpoint-url'] } : {}),
       ...(args.profile !== undefined ? { profile: args.profile } : {}),
+      ...(args['tenant-prefix'] !== undefined ? { tenantPrefix: args['tenant-prefix'] } : {}),
     };
     // Loaded here, not at the top: `--help` and the other commands need none of it (nor the AWS SDK it loads).
     const { auditDestination } = await import('../../verifier/audit-destination.js');

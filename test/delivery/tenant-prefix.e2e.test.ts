@@ -17,6 +17,8 @@ import {
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { IonDestError } from '../../errors/index.js';
 import { permissionPolicy } from '../../policy/index.js';
+import { auditDestination } from '../../verifier/index.js';
+import { createCustomerAdmin } from '../verifier/fixtures.js';
 import { EXTERNAL_ID, TENANT, listKeys } from './helpers.js';
 import { writeSnapshotFixture, type SnapshotFixture } from './snapshot-fixture.js';
 
@@ -32,6 +34,7 @@ describe('a delivery role narrowed to the tenant prefix, IAM enforced', () => {
   let emulator: Emulator;
   let destination: CustomerDestination;
   let vendor: AccountIdentity;
+  let admin: AccountIdentity;
   let session: S3Client;
   let work: string;
   let fixture: SnapshotFixture;
@@ -61,6 +64,7 @@ describe('a delivery role narrowed to the tenant prefix, IAM enforced', () => {
       permissionPolicy: permissionPolicy({ bucket: BUCKET, tenantPrefix: TENANT }),
     });
     vendor = await createVendorIdentity(emulator);
+    admin = await createCustomerAdmin(emulator, CUSTOMER_ACCOUNT_ID);
     await emulator.enableAuth();
     const credentials = await assumeRoleAs(emulator, vendor.credentials, { roleArn: destination.roleArn, externalId: EXTERNAL_ID });
     session = createS3Client({
@@ -114,5 +118,36 @@ describe('a delivery role narrowed to the tenant prefix, IAM enforced', () => {
   it('can still find in-progress uploads (ListBucketMultipartUploads has no s3:prefix key, so it stays on the bucket)', async () => {
     const uploads = await session.send(new ListMultipartUploadsCommand({ Bucket: BUCKET, Prefix: `${TENANT}/` }));
     expect(uploads.$metadata.httpStatusCode).toBe(200);
+  });
+
+  const permissionsCheck = async (tenantPrefix?: string) => {
+    const report = await auditDestination({
+      roleName: 'IonSnapshotDelivery',
+      bucket: BUCKET,
+      trustedAccountId: VENDOR_ACCOUNT_ID,
+      externalIds: EXTERNAL_ID,
+      region: 'us-east-1',
+      endpointUrl: emulator.url,
+      credentials: admin.credentials,
+      maxAttempts: 1,
+      ...(tenantPrefix !== undefined ? { tenantPrefix } : {}),
+    });
+    return report.checks.find((c) => c.id === 'role-permissions')!;
+  };
+
+  it('audit --tenant-prefix passes the narrowed role as exact', async () => {
+    const check = await permissionsCheck(TENANT);
+    expect(check).toMatchObject({ status: 'pass' });
+    expect(check.message).toContain(`under the tenant prefix ${TENANT}/`);
+  });
+
+  it('audit without --tenant-prefix warns that the role is narrowed to the prefix, naming it', async () => {
+    const check = await permissionsCheck();
+    expect(check).toMatchObject({ status: 'warn', code: 'PERMISSION_NARROWED_TO_PREFIX' });
+    expect(check.message).toContain(`--tenant-prefix ${TENANT}`);
+  });
+
+  it('audit with another tenant prefix fails', async () => {
+    expect(await permissionsCheck(OTHER_TENANT)).toMatchObject({ status: 'fail' });
   });
 });

@@ -142,3 +142,58 @@ describe('matchesPattern', () => {
     expect(matchesPattern(pattern, value, caseInsensitive)).toBe(expected);
   });
 });
+
+describe('diffPermissionPolicy against the prefix-narrowed policy', () => {
+  const narrowed = () => permissionPolicy({ bucket: BUCKET, tenantPrefix: 'acme' });
+  const deployed = (edit: (doc: PolicyDocument) => void = () => {}): DeployedPolicy[] => {
+    const doc = narrowed();
+    edit(doc);
+    return [{ source: 'inline policy ion', document: doc }];
+  };
+  const severe = (diffs: ReturnType<typeof diffPermissionPolicy>) => diffs.filter((d) => d.severity !== 'note').map((d) => d.kind);
+
+  it.each([
+    ['the narrowed document itself', () => {}, []],
+    [
+      'the same condition written as a one-item list, operator keys in another case',
+      (doc: PolicyDocument) => {
+        doc.Statement[1]!.Condition = { StringLike: { 'S3:Prefix': ['acme/*'] } };
+      },
+      [],
+    ],
+    [
+      'ListBucket without its s3:prefix condition',
+      (doc: PolicyDocument) => {
+        delete doc.Statement[1]!.Condition;
+      },
+      ['missing-action', 'wider-resource'],
+    ],
+    [
+      'ListBucket for another prefix',
+      (doc: PolicyDocument) => {
+        doc.Statement[1]!.Condition = { StringLike: { 's3:prefix': 'globex/*' } };
+      },
+      ['missing-action', 'wider-resource'],
+    ],
+    [
+      'object actions on the whole bucket',
+      (doc: PolicyDocument) => {
+        doc.Statement[0]!.Resource = `${bucketArn('aws', BUCKET)}/*`;
+      },
+      ['wider-resource'],
+    ],
+    [
+      'object actions under another prefix',
+      (doc: PolicyDocument) => {
+        doc.Statement[0]!.Resource = `${bucketArn('aws', BUCKET)}/globex/*`;
+      },
+      ['missing-action', 'missing-action', 'missing-action', 'missing-action', 'missing-action', 'wider-resource'],
+    ],
+  ] as const)('%s: %j', (_, edit, kinds) => {
+    expect(severe(diffPermissionPolicy(narrowed(), deployed(edit as (doc: PolicyDocument) => void)))).toEqual(kinds);
+  });
+
+  it('the whole-bucket contract, audited against the narrowed policy, fails as wider', () => {
+    expect(severe(diffPermissionPolicy(narrowed(), perms()))).toContain('wider-resource');
+  });
+});
