@@ -15,6 +15,7 @@ interface LaunchUrlArgs {
   'use-existing-bucket': boolean;
   'kms-key-arn'?: string;
   'role-name'?: string;
+  'tenant-prefix'?: string;
   'access-log-bucket'?: string;
   'event-bridge': boolean;
   json: boolean;
@@ -53,6 +54,7 @@ export const launchUrlCommand: CommandModule<object, LaunchUrlArgs> = {
         default: false,
         describe: 'Prefill UseExistingBucket=true: --bucket-name is an existing bucket; only the role is created',
       })
+      .option('tenant-prefix', { type: 'string', describe: 'Prefill TenantPrefix: narrow the role to keys under <prefix>/ (the tenant)' })
       .option('access-log-bucket', { type: 'string', describe: 'Prefill AccessLogBucket (server access logging target)' })
       .option('event-bridge', {
         type: 'boolean',
@@ -74,6 +76,7 @@ export const launchUrlCommand: CommandModule<object, LaunchUrlArgs> = {
       useExistingBucket: args['use-existing-bucket'],
       ...(args['kms-key-arn'] !== undefined ? { kmsKeyArn: args['kms-key-arn'] } : {}),
       ...(args['role-name'] !== undefined ? { roleName: args['role-name'] } : {}),
+      ...(args['tenant-prefix'] !== undefined ? { tenantPrefix: args['tenant-prefix'] } : {}),
       ...(args['access-log-bucket'] !== undefined ? { accessLogBucket: args['access-log-bucket'] } : {}),
       eventBridgeNotifications: args['event-bridge'],
     });

@@ -5,6 +5,7 @@ import {
   validateBucketName,
   validateExternalId,
   validateKmsKeyArn,
+  validateTenant,
   validateRegion,
   validateRoleName,
   validateStackName,
@@ -74,6 +75,8 @@ export interface QuickCreateOptions {
   roleName?: string;
   accessLogBucket?: string;
   eventBridgeNotifications?: boolean;
+  /** Prefill TenantPrefix: narrow the role's grant to keys under `<prefix>/`. */
+  tenantPrefix?: string;
 }
 
 /** Every problem with the options, each naming the command-line flag, the value and the rule. */
@@ -86,6 +89,7 @@ export function checkQuickCreateOptions(o: QuickCreateOptions): (InputProblem | 
     o.bucketName === undefined ? undefined : validateBucketName(o.bucketName, '--bucket-name'),
     o.roleName === undefined ? undefined : validateRoleName(o.roleName, '--role-name'),
     o.accessLogBucket === undefined ? undefined : validateBucketName(o.accessLogBucket, '--access-log-bucket'),
+    o.tenantPrefix === undefined ? undefined : validateTenant(o.tenantPrefix, '--tenant-prefix'),
   ];
   if (o.externalIds.length === 0 || o.externalIds.length > MAX_EXTERNAL_IDS) {
     problems.push({
@@ -153,6 +157,7 @@ export function buildQuickCreateUrl(options: QuickCreateOptions): string {
     [PARAMETER.accessLogBucket, options.accessLogBucket],
     [PARAMETER.eventBridgeNotifications, options.eventBridgeNotifications === false ? FALSE : undefined],
     [PARAMETER.roleName, options.roleName],
+    [PARAMETER.tenantPrefix, options.tenantPrefix],
   ];
   const query = [
     ['templateURL', options.templateUrl],

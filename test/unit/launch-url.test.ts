@@ -50,6 +50,7 @@ describe('buildQuickCreateUrl', () => {
         roleName: 'IonDelivery',
         accessLogBucket: 'acme-logs',
         eventBridgeNotifications: false,
+        tenantPrefix: 'acme',
       }),
     );
     expect(params).toEqual([
@@ -63,6 +64,7 @@ describe('buildQuickCreateUrl', () => {
       ['param_AccessLogBucket', 'acme-logs'],
       ['param_EventBridgeNotifications', 'false'],
       ['param_RoleName', 'IonDelivery'],
+      ['param_TenantPrefix', 'acme'],
     ]);
   });
 
@@ -135,6 +137,7 @@ describe('buildQuickCreateUrl', () => {
     ['KMS alias', { kmsKeyArn: 'arn:aws:kms:eu-west-1:444455556666:alias/k' }, '--kms-key-arn', 'alias'],
     ['KMS key in another region', { kmsKeyArn: 'arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab' }, '--kms-key-arn', "bucket's region eu-west-1"],
     ['bad role name', { roleName: 'a/b' }, '--role-name', '1 to 64'],
+    ['tenant prefix with a slash', { tenantPrefix: 'acme/prod' }, '--tenant-prefix', 'a tenant is 1 to 128 characters'],
   ];
   it.each(BAD)('rejects %s, naming the flag, the value and the rule', (_name, change, field, rule) => {
     let error: unknown;
