@@ -18,7 +18,7 @@ import {
 import { CreateBucketCommand, GetBucketEncryptionCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCloudFormationClient, createIamClient, createS3Client } from '../../aws/clients.js';
-import { parseRoleArn, type PolicyDocument } from '../../policy/index.js';
+import { parseRoleArn, permissionPolicy, type PolicyDocument } from '../../policy/index.js';
 import { renderCloudFormationTemplate } from '../../stacks/cloudformation/render-yaml.js';
 import { DELIVERY_POLICY_NAME } from '../../stacks/cloudformation/role-resource.js';
 import { EMULATOR_DEFAULT_ACCOUNT, EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../../emulator/emulator.js';
@@ -165,6 +165,17 @@ describe('the generated template deployed into the emulator', () => {
     expect(created.map((r) => [r.LogicalResourceId, r.ResourceType])).toEqual([['DeliveryRole', 'AWS::IAM::Role']]);
     const { inlineText } = await readRole(c, outputs.RoleArn!);
     expect(json(JSON.parse(inlineText))).toBe(json(contractDocument('permission-policy', { bucket })));
+  });
+
+  it('TenantPrefix: the role holds the prefix-narrowed permission policy of policy/ (a created bucket, by its generated ARN)', async () => {
+    const c = clientsFor(emulator.url, 'us-east-1');
+    const outputs = await deployStack(c, 'ion-prefix', { TrustedAccountId: ACCOUNT, ExternalId: EXTERNAL_ID, TenantPrefix: 'acme' });
+    const bucket = outputs.BucketName!;
+    const { role, inlineText } = await readRole(c, outputs.RoleArn!);
+    expect(json(decodePolicy(role?.AssumeRolePolicyDocument))).toBe(
+      json(contractDocument('trust-policy', { frAccountId: ACCOUNT, externalId: EXTERNAL_ID })),
+    );
+    expect(json(JSON.parse(inlineText))).toBe(json(permissionPolicy({ bucket, tenantPrefix: 'acme' })));
   });
 
   it('deleting the stack keeps the bucket (DeletionPolicy Retain)', async () => {
