@@ -1,4 +1,4 @@
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadBucketCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { describeAwsError, isAccessDenied, mapCommonAwsError, toIonDestError } from '../aws/aws-errors.js';
 import { failFrom, flag, pass, skip, type Verdict } from './check-result.js';
 
@@ -16,12 +16,29 @@ function regionVerdict(bucket: string, expected: string, actual: string | undefi
 }
 
 /**
- * `bucket-exists` and `bucket-region` from one HeadBucket (authorized by `s3:ListBucket`).
+ * A role narrowed to the tenant prefix (`TenantPrefix`) may list only with `s3:prefix`
+ * under `<tenant>/`, so HeadBucket (which carries no prefix) is refused by design: a
+ * listing under the tenant's prefix then proves the bucket exists and is reachable.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
+ */
+async function listsUnderTenant(s3: S3Client, bucket: string, tenant: string): Promise<boolean> {
+  try {
+    await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: `${tenant}/`, MaxKeys: 1 }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `bucket-exists` and `bucket-region` from one HeadBucket (authorized by `s3:ListBucket`;
+ * when it is refused and a tenant is given, a listing under `<tenant>/` is tried, for a role
+ * narrowed to the tenant prefix).
  * S3 names the bucket's region in `x-amz-bucket-region` on success, on the redirect
  * (301, or 400 with the wrong signing region) and on 403, so it is read whatever the status.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html
  */
-export async function checkBucket(s3: S3Client, bucket: string, region: string): Promise<BucketCheckOutcome> {
+export async function checkBucket(s3: S3Client, bucket: string, region: string, tenant?: string): Promise<BucketCheckOutcome> {
   try {
     const response = await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     const regionResult = regionVerdict(bucket, region, response.BucketRegion, response.$metadata.requestId);
@@ -50,6 +67,15 @@ export async function checkBucket(s3: S3Client, bucket: string, region: string):
       };
     }
     if (isAccessDenied(facts) && mapCommonAwsError(facts, 'session') === undefined) {
+      if (tenant !== undefined && (await listsUnderTenant(s3, bucket, tenant))) {
+        return {
+          exists: pass(
+            `bucket ${bucket} exists and the role may list under ${tenant}/ (HeadBucket was refused: the grant is narrowed to the tenant prefix, and HeadBucket names no prefix)`,
+          ),
+          region: regionVerdict(bucket, region, facts.bucketRegion, facts.requestId),
+          usable: facts.bucketRegion === undefined || facts.bucketRegion === region,
+        };
+      }
       return {
         exists: flag(
           'fail',

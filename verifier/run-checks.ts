@@ -157,7 +157,7 @@ async function runBucketChecks(s3: S3Client, options: VerifyOptions, results: Ma
   const record = (r: CheckResult) => results.set(r.id, r);
   const { bucket, region, tenant } = options;
   const startedAt = performance.now();
-  const bucketOutcome = await checkBucket(s3, bucket, region);
+  const bucketOutcome = await checkBucket(s3, bucket, region, tenant);
   const elapsed = Math.round(performance.now() - startedAt);
   record({ id: 'bucket-exists', ...bucketOutcome.exists, durationMs: elapsed });
   record({ id: 'bucket-region', ...bucketOutcome.region, durationMs: elapsed });

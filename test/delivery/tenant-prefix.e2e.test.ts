@@ -17,7 +17,7 @@ import {
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { IonDestError } from '../../errors/index.js';
 import { permissionPolicy } from '../../policy/index.js';
-import { auditDestination } from '../../verifier/index.js';
+import { auditDestination, verifyDestination } from '../../verifier/index.js';
 import { createCustomerAdmin } from '../verifier/fixtures.js';
 import { EXTERNAL_ID, TENANT, listKeys } from './helpers.js';
 import { writeSnapshotFixture, type SnapshotFixture } from './snapshot-fixture.js';
@@ -149,5 +149,21 @@ describe('a delivery role narrowed to the tenant prefix, IAM enforced', () => {
 
   it('audit with another tenant prefix fails', async () => {
     expect(await permissionsCheck(OTHER_TENANT)).toMatchObject({ status: 'fail' });
+  });
+
+  it('verify passes on the narrowed role with --tenant as the prefix: HeadBucket is refused, listing under the prefix proves the bucket', async () => {
+    const report = await verifyDestination({
+      roleArn: destination.roleArn,
+      externalId: EXTERNAL_ID,
+      bucket: BUCKET,
+      region: 'us-east-1',
+      tenant: TENANT,
+      endpointUrl: emulator.url,
+      credentials: vendor.credentials,
+      maxAttempts: 1,
+    });
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.checks.find((c) => c.id === 'bucket-exists')?.message).toContain(`${TENANT}/`);
   });
 });
