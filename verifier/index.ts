@@ -3,7 +3,7 @@
  * `ion-dest audit`), as library calls.
  */
 export { verifyDestination } from './verify-destination.js';
-export { CHECK_IDS, PROBE_CHECK_IDS } from './types.js';
+export { CHECK_IDS, OPTIONAL_CHECK_IDS, PROBE_CHECK_IDS } from './types.js';
 export { REVOCATION_CHECK_IDS } from './check-revoked.js';
 export type { CheckId, CheckResult, CheckStatus, Destination, ReportedDestination, VerificationReport, VerifyOptions } from './types.js';
 export { renderChecklist, renderJson, countStatuses } from './report.js';

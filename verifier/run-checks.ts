@@ -7,6 +7,7 @@ import { assumeDeliveryRole, checkAssumeRole, DEFAULT_SESSION_DURATION_SECONDS, 
 import { checkBucket } from './check-bucket.js';
 import { checkExternalIdExact, checkExternalIdRequired } from './check-external-id.js';
 import { checkLeastPrivilege } from './check-least-privilege.js';
+import { checkPrefixOnly } from './check-prefix-only.js';
 import { checkList } from './check-list.js';
 import { abortUpload, checkMultipart } from './check-multipart.js';
 import { checkObjectRoundTrip, deleteAndConfirm } from './check-object-round-trip.js';
@@ -163,23 +164,25 @@ async function runBucketChecks(s3: S3Client, options: VerifyOptions, results: Ma
   record({ id: 'bucket-region', ...bucketOutcome.region, durationMs: elapsed });
   if (!bucketOutcome.usable) {
     const why = bucketOutcome.exists.status === 'fail' ? 'skipped: the bucket is not reachable' : 'skipped: the bucket is in another region';
-    for (const id of ['list', 'write', 'read', 'delete', 'multipart', 'encryption', 'versioning', 'least-privilege'] as const) {
+    for (const id of ['list', 'write', 'read', 'delete', 'multipart', 'encryption', 'versioning', 'least-privilege', 'prefix-only'] as const) {
       record(skipped(id, why));
     }
     return;
   }
   const created: CreatedResources = {};
   try {
-    const [list, objectChecks, multipart, leastPrivilege] = await Promise.all([
+    const [list, objectChecks, multipart, leastPrivilege, prefixOnly] = await Promise.all([
       runCheck('list', () => checkList(s3, bucket, tenant)),
       checkObjectRoundTrip(s3, bucket, tenant, created),
       runCheck('multipart', () => checkMultipart(s3, bucket, tenant, created)),
       options.noProbes ? Promise.resolve(undefined) : runCheck('least-privilege', () => checkLeastPrivilege(s3, bucket)),
+      options.noProbes || !options.tenantPrefix ? Promise.resolve(undefined) : runCheck('prefix-only', () => checkPrefixOnly(s3, bucket, tenant)),
     ]);
     record(list);
     objectChecks.forEach(record);
     record(multipart);
     if (leastPrivilege) record(leastPrivilege);
+    if (prefixOnly) record(prefixOnly);
   } finally {
     const problems = await cleanUp(s3, bucket, created);
     for (const [id, problem] of problems) {
@@ -221,7 +224,8 @@ function reason(error: unknown): string {
 }
 
 function finish(results: Map<CheckId, CheckResult>, options: VerifyOptions): CheckResult[] {
-  return CHECK_IDS.map((id) =>
+  const ids: readonly CheckId[] = options.tenantPrefix ? [...CHECK_IDS, 'prefix-only'] : CHECK_IDS;
+  return ids.map((id) =>
     options.noProbes && isProbe(id) ? skipped(id, NO_PROBES_MESSAGE) : (results.get(id) ?? skipped(id, 'skipped')),
   );
 }

@@ -20,10 +20,15 @@ export const CHECK_IDS = [
   'versioning',
   'least-privilege',
 ] as const;
-export type CheckId = (typeof CHECK_IDS)[number];
+/**
+ * Checks a report holds only when asked: `prefix-only` with `tenantPrefix` (a role narrowed
+ * to the tenant's prefix must be refused a write outside it).
+ */
+export const OPTIONAL_CHECK_IDS = ['prefix-only'] as const;
+export type CheckId = (typeof CHECK_IDS)[number] | (typeof OPTIONAL_CHECK_IDS)[number];
 
 /** Checks that send a request the customer's role must refuse (they show up in CloudTrail). */
-export const PROBE_CHECK_IDS = ['external-id-required', 'external-id-exact', 'least-privilege'] as const satisfies readonly CheckId[];
+export const PROBE_CHECK_IDS = ['external-id-required', 'external-id-exact', 'least-privilege', 'prefix-only'] as const satisfies readonly CheckId[];
 
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -82,6 +87,13 @@ export interface VerifyOptions extends Destination {
    * `--expect-revoked`.
    */
   expectRevoked?: boolean;
+  /**
+   * The role's grant is narrowed to the tenant's prefix (CloudFormation `TenantPrefix`,
+   * Terraform `tenant_prefix`): the tenant is the prefix of the delivered layout
+   * `<bucket>/<tenant>/<job>/…`. Adds the `prefix-only` check: a write outside `<tenant>/`
+   * must be refused. `--tenant-prefix`.
+   */
+  tenantPrefix?: boolean;
 }
 
 /** The destination as reported: everything but the external ID, which stays out of logs. */

@@ -13,6 +13,7 @@ interface VerifyArgs {
   'external-id'?: string | string[];
   'retired-external-id'?: string | string[];
   'expect-revoked': boolean;
+  'tenant-prefix'?: boolean;
   bucket?: string;
   region?: string;
   tenant?: string;
@@ -93,6 +94,7 @@ async function verifyOne(args: VerifyArgs): Promise<void> {
     ...externalIdsOf(args),
     ...(asList(args['retired-external-id']).length ? { retiredExternalIds: asList(args['retired-external-id']) } : {}),
     ...(args['expect-revoked'] ? { expectRevoked: true } : {}),
+    ...(args['tenant-prefix'] ? { tenantPrefix: true } : {}),
     bucket: args.bucket as string,
     region: args.region as string,
     tenant: args.tenant as string,
@@ -151,6 +153,10 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       .option('retired-external-id', {
         type: 'string',
         describe: 'An external ID the role must now refuse (the old one after a rotation); repeatable',
+      })
+      .option('tenant-prefix', {
+        type: 'boolean',
+        describe: "The role's grant is narrowed to the tenant prefix (--tenant; TenantPrefix / tenant_prefix): also prove a write outside it is refused (check prefix-only)",
       })
       .option('expect-revoked', {
         type: 'boolean',

@@ -33,6 +33,8 @@ const OTHER_TENANT = 'globex';
 describe('a delivery role narrowed to the tenant prefix, IAM enforced', () => {
   let emulator: Emulator;
   let destination: CustomerDestination;
+  /** The setup guide's whole-bucket role, for the prefix-only check to catch. */
+  let wholeBucket: CustomerDestination;
   let vendor: AccountIdentity;
   let admin: AccountIdentity;
   let session: S3Client;
@@ -62,6 +64,12 @@ describe('a delivery role narrowed to the tenant prefix, IAM enforced', () => {
       trustedAccountId: VENDOR_ACCOUNT_ID,
       externalIds: EXTERNAL_ID,
       permissionPolicy: permissionPolicy({ bucket: BUCKET, tenantPrefix: TENANT }),
+    });
+    wholeBucket = await createCustomerDestination(emulator, {
+      bucket: 'acme-ion-whole',
+      roleName: 'IonSnapshotDeliveryWhole',
+      trustedAccountId: VENDOR_ACCOUNT_ID,
+      externalIds: EXTERNAL_ID,
     });
     vendor = await createVendorIdentity(emulator);
     admin = await createCustomerAdmin(emulator, CUSTOMER_ACCOUNT_ID);
@@ -165,5 +173,58 @@ describe('a delivery role narrowed to the tenant prefix, IAM enforced', () => {
     expect(report.checks.filter((c) => c.status === 'fail').map((c) => `${c.id}: ${c.message}`)).toEqual([]);
     expect(report.ok).toBe(true);
     expect(report.checks.find((c) => c.id === 'bucket-exists')?.message).toContain(`${TENANT}/`);
+  });
+
+  const verifyNarrowed = (target: CustomerDestination) =>
+    verifyDestination({
+      roleArn: target.roleArn,
+      externalId: EXTERNAL_ID,
+      bucket: target.bucket,
+      region: 'us-east-1',
+      tenant: TENANT,
+      endpointUrl: emulator.url,
+      credentials: vendor.credentials,
+      maxAttempts: 1,
+      tenantPrefix: true,
+    });
+
+  it('verify --tenant-prefix adds prefix-only, which passes when a write outside the prefix is refused', async () => {
+    const report = await verifyNarrowed(destination);
+    expect(report.ok).toBe(true);
+    expect(report.checks.at(-1)).toMatchObject({ id: 'prefix-only', status: 'pass' });
+  });
+
+  it('verify --tenant-prefix fails prefix-only on the whole-bucket role, and leaves no object behind', async () => {
+    const report = await verifyNarrowed(wholeBucket);
+    expect(report.ok).toBe(false);
+    const check = report.checks.find((c) => c.id === 'prefix-only');
+    expect(check).toMatchObject({ status: 'fail', code: 'ROLE_WIDER_THAN_CONTRACT' });
+    expect(check?.message).toContain(`outside ${TENANT}/`);
+    const wholeSession = createS3Client({
+      region: 'us-east-1',
+      endpointUrl: emulator.url,
+      credentials: await assumeRoleAs(emulator, vendor.credentials, { roleArn: wholeBucket.roleArn, externalId: EXTERNAL_ID }),
+      expectedBucketOwner: CUSTOMER_ACCOUNT_ID,
+      maxAttempts: 1,
+    });
+    try {
+      expect(await listKeys(wholeSession, wholeBucket.bucket, '.ion-dest-verify-outside-prefix/')).toEqual([]);
+    } finally {
+      wholeSession.destroy();
+    }
+  });
+
+  it('verify without --tenant-prefix reports no prefix-only check', async () => {
+    const report = await verifyDestination({
+      roleArn: destination.roleArn,
+      externalId: EXTERNAL_ID,
+      bucket: BUCKET,
+      region: 'us-east-1',
+      tenant: TENANT,
+      endpointUrl: emulator.url,
+      credentials: vendor.credentials,
+      maxAttempts: 1,
+    });
+    expect(report.checks.map((c) => c.id)).not.toContain('prefix-only');
   });
 });
