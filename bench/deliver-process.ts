@@ -18,11 +18,14 @@
  *
  * ION_DEST_BENCH_BIN names the ion-dest entry point to run (default bin/ion-dest.mjs; e.g. an
  * installed package's node_modules/.bin/ion-dest); it runs under this benchmark's Node.
+ * ION_DEST_BENCH_TABLES=csv.gz gzips the tables before the clock starts, so ion-dest packs them as
+ * they are and both sides move the same bytes with no compression in between: the like-for-like
+ * time figure (the tools' side is then tar alone).
  * ION_DEST_BENCH_EMULATOR=moto runs moto as it ships instead of the emulator with its
  * fidelity and speed layers (the default, as `ion-dest demo` and bench:delivery use it).
  */
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
@@ -54,6 +57,7 @@ if (!Number.isInteger(ROUNDS) || ROUNDS < 1) {
 }
 const BIN = resolve(process.env.ION_DEST_BENCH_BIN ?? join(REPO_ROOT, 'bin', 'ion-dest.mjs'));
 const PLAIN_MOTO = process.env.ION_DEST_BENCH_EMULATOR === 'moto';
+const PRECOMPRESSED = process.env.ION_DEST_BENCH_TABLES === 'csv.gz';
 /** Targets from the packaging issue. */
 const TIME_TARGET = 0.9;
 const CPU_TARGET = 1.5;
@@ -123,6 +127,9 @@ async function main(): Promise<void> {
   const emulator = await startEmulator(PLAIN_MOTO ? { fidelity: false } : {});
   try {
     const snap = generateSnapshot(join(work, 'snapshot'), size);
+    if (PRECOMPRESSED) {
+      for (const t of readdirSync(snap.tablesDir)) execFileSync('gzip', [`-${DEFAULT_GZIP_LEVEL}`, '-n', join(snap.tablesDir, t)]);
+    }
     const tableFiles = readdirSync(snap.tablesDir).sort();
     const gzipDir = join(work, 'gzip');
     const archivesDir = join(work, 'archives');
@@ -179,7 +186,7 @@ async function main(): Promise<void> {
     const gzipArgs = ['-c', `out=$1; shift; for f; do gzip -${DEFAULT_GZIP_LEVEL} -n -c "$f" > "$out/$(basename "$f").gz" || exit 1; done`, 'sh', gzipDir, ...tableFiles.map((t) => join(snap.tablesDir, t))];
     // …then GNU tar packs the compressed tables and the attachments, ion-dest's two archives, into a
     // pipe this process drains (GNU tar skips reading the files when its archive is /dev/null).
-    const tarArgs = ['-c', 'tar -cf - -C "$1" . && tar -cf - -C "$2" .', 'sh', gzipDir, snap.attachmentsDir];
+    const tarArgs = ['-c', 'tar -cf - -C "$1" . && tar -cf - -C "$2" .', 'sh', PRECOMPRESSED ? snap.tablesDir : gzipDir, snap.attachmentsDir];
 
     const ions: Measured[] = [];
     const boto3s: Measured[] = [];
@@ -199,7 +206,7 @@ async function main(): Promise<void> {
     };
     for (let round = 0; round < ROUNDS; round++) {
       for (const side of round % 2 === 0 ? [runIonDest, runBoto3] : [runBoto3, runIonDest]) await side();
-      gzips.push(await measure(emulator, work, 'sh', gzipArgs));
+      if (!PRECOMPRESSED) gzips.push(await measure(emulator, work, 'sh', gzipArgs));
       tars.push(await measure(emulator, work, 'sh', tarArgs, { discard: true }));
       startups.push(await measure(emulator, work, process.execPath, [BIN, '--version'], { env }));
     }
@@ -207,7 +214,7 @@ async function main(): Promise<void> {
 
     const ion = medians(ions);
     const boto3 = medians(boto3s);
-    const gzip = medians(gzips);
+    const gzip = PRECOMPRESSED ? { seconds: 0, cpuSeconds: 0, userSeconds: 0, systemSeconds: 0, peakRssMiB: 0, emulatorCpuSeconds: 0 } : medians(gzips);
     const tar = medians(tars);
     const startup = medians(startups);
     const gib = size / GiB;
@@ -220,6 +227,7 @@ async function main(): Promise<void> {
       archives: archives.map((a) => ({ key: a.key, bytes: a.size, partSizeBytes: a.partSize })),
       concurrency: DEFAULT_CONCURRENCY,
       gzipLevel: DEFAULT_GZIP_LEVEL,
+      tables: PRECOMPRESSED ? 'csv.gz' : 'csv',
       rounds: ROUNDS,
       bin: relative(REPO_ROOT, BIN) || BIN,
       emulator: PLAIN_MOTO ? 'moto' : 'moto with the fidelity and speed layers',
@@ -246,15 +254,15 @@ async function main(): Promise<void> {
       `  ${name}: ${f(m.seconds)} s, CPU ${f(m.cpuSeconds)} s (user ${f(m.userSeconds)}, system ${f(m.systemSeconds)}), peak RSS ${f(m.peakRssMiB, 0)} MiB; emulator CPU meanwhile ${f(m.emulatorCpuSeconds)} s`;
     process.stdout.write(
       [
-        `snapshot: ${formatBytes(size)} (${snap.tables} CSV tables, ${snap.attachments} attachments); ion-dest delivers ${archives.length} archives of ${formatBytes(deliveredBytes)} (${archives.map((a) => formatBytes(a.size)).join(' + ')}), ${formatBytes(archives[0]?.partSize ?? 0)} parts, concurrency ${DEFAULT_CONCURRENCY}, CRC32 FULL_OBJECT`,
+        `snapshot: ${formatBytes(size)} (${snap.tables} ${PRECOMPRESSED ? 'tables gzipped beforehand (.csv.gz, packed as they are)' : 'CSV tables'}, ${snap.attachments} attachments); ion-dest delivers ${archives.length} archives of ${formatBytes(deliveredBytes)} (${archives.map((a) => formatBytes(a.size)).join(' + ')}), ${formatBytes(archives[0]?.partSize ?? 0)} parts, concurrency ${DEFAULT_CONCURRENCY}, CRC32 FULL_OBJECT`,
         `emulator: ${figures.emulator}, IAM enforcement off; both clients sign with its root credentials`,
-        `ion-dest: node ${figures.bin} deliver --tables --attachments --json, the whole process (start-up, AssumeRole, gzip -${DEFAULT_GZIP_LEVEL} of each table, packing, upload, checks)`,
+        `ion-dest: node ${figures.bin} deliver --tables --attachments --json, the whole process (start-up, AssumeRole, ${PRECOMPRESSED ? '' : `gzip -${DEFAULT_GZIP_LEVEL} of each table, `}packing, upload, checks)`,
         `boto3: python3 deliver_boto3.py, the whole process (start-up, import boto3, upload_fileobj of the same ${archives.length} archive files one after the other: same keys, part size, concurrency, CRC32 FULL_OBJECT, endpoint)`,
-        `gzip + GNU tar: gzip -${DEFAULT_GZIP_LEVEL} -n of each table to a file, then tar -cf - of the compressed tables and of the attachments into a pipe (the entries of ion-dest's two archives); no upload`,
+        PRECOMPRESSED ? 'GNU tar: tar -cf - of the gzipped tables and of the attachments into a pipe (the entries of ion-dest\'s two archives); no upload' : `gzip + GNU tar: gzip -${DEFAULT_GZIP_LEVEL} -n of each table to a file, then tar -cf - of the compressed tables and of the attachments into a pipe (the entries of ion-dest's two archives); no upload`,
         `medians of ${ROUNDS} round(s), sides alternating, each upload into an emptied emulator, after one delivery not counted:`,
         side('ion-dest deliver', ion),
         side('boto3 upload', boto3),
-        side('gzip', gzip),
+        ...(PRECOMPRESSED ? [] : [side('gzip', gzip)]),
         side('GNU tar', tar),
         side('ion-dest --version', startup),
         `time: boto3 ${f(boto3.seconds)} s / ion-dest ${f(ion.seconds)} s = ${f(figures.timeRatio)} (target >= ${TIME_TARGET})`,

@@ -92,7 +92,6 @@ describe('the packed tarball, installed into an empty folder', () => {
     for (const path of [
       'package.json',
       'README.md',
-      'LICENSE',
       'bin/ion-dest.mjs',
       'dist/index.js',
       'dist/index.d.ts',

@@ -31,10 +31,10 @@ import {
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { newExternalId, trustPolicy } from '../../policy/index.js';
 import { verifyDestination, type VerificationReport } from '../../verifier/index.js';
+import { CLI_FROM_SOURCE } from '../helpers/run-cli.js';
 import { EXTERNAL_ID, TENANT, clientsFor, createCustomerAdmin } from './fixtures.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = join(ROOT, 'bin', 'ion-dest.mjs');
 
 let emulator: Emulator;
 let vendor: AccountIdentity;
@@ -74,7 +74,7 @@ function runCli(args: string[]): Promise<{ code: number | null; stdout: string; 
   env.AWS_ACCESS_KEY_ID = vendor.credentials.accessKeyId;
   env.AWS_SECRET_ACCESS_KEY = vendor.credentials.secretAccessKey;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
