@@ -1,6 +1,3 @@
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AttachRolePolicyCommand, CreatePolicyCommand } from '@aws-sdk/client-iam';
 import { GetBucketPolicyCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,9 +29,8 @@ import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { ABORT_INCOMPLETE_MULTIPART_DAYS } from '../../stacks/cloudformation/bucket-resources.js';
 import { EXTERNAL_ID, clientsFor, createCustomerAdmin, createKmsKey } from './fixtures.js';
 import { simulateAssumeRole, simulateRoleAction } from './iam-oracle.js';
-import { CLI_FROM_SOURCE } from '../helpers/run-cli.js';
+import { identityEnv, runCli, type CliResult } from '../helpers/run-cli.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 
 let emulator: Emulator;
@@ -156,21 +152,9 @@ function audit(name: string, externalIds: string | string[] = EXTERNAL_ID): Prom
 }
 
 /** `ion-dest audit` as the customer's administrator, on the destination `name`. */
-async function runAuditCli(name: string, extra: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_ACCESS_KEY_ID: admin.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: admin.credentials.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' };
-  delete env.AWS_PROFILE;
-  delete env.AWS_SESSION_TOKEN;
-  delete env.NO_COLOR;
+async function runAuditCli(name: string, extra: string[] = []): Promise<CliResult> {
   const args = ['audit', '--role-name', name, '--bucket', name, '--trusted-account', VENDOR_ACCOUNT_ID, '--external-id', EXTERNAL_ID, '--endpoint-url', emulator.url, ...extra];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, { exactEnv: identityEnv(admin.credentials) });
 }
 
 function statuses(report: AuditReport): Record<AuditCheckId, string> {

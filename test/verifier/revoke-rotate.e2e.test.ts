@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectVersionsCommand } from '@aws-sdk/client-s3';
 import { DeleteRoleCommand, DeleteRolePolicyCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
@@ -31,10 +29,9 @@ import {
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { newExternalId, trustPolicy } from '../../policy/index.js';
 import { verifyDestination, type VerificationReport } from '../../verifier/index.js';
-import { CLI_FROM_SOURCE } from '../helpers/run-cli.js';
+import { identityEnv, runCli, type CliResult } from '../helpers/run-cli.js';
 import { EXTERNAL_ID, TENANT, clientsFor, createCustomerAdmin } from './fixtures.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 let emulator: Emulator;
 let vendor: AccountIdentity;
@@ -68,20 +65,8 @@ function dest(name: (typeof NAMES)[number]): CustomerDestination {
   return destinations.get(name)!;
 }
 
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1' };
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL']) delete env[name];
-  env.AWS_ACCESS_KEY_ID = vendor.credentials.accessKeyId;
-  env.AWS_SECRET_ACCESS_KEY = vendor.credentials.secretAccessKey;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runVendorCli(args: string[]): Promise<CliResult> {
+  return runCli(args, { exactEnv: identityEnv(vendor.credentials) });
 }
 
 function verifyArgs(d: CustomerDestination, ...extra: string[]): string[] {
@@ -182,13 +167,13 @@ describe('rotation: a new external ID with deliveries running throughout', () =>
       await setTrust(d, [oldId, newId]);
       await deliveries.next();
       // (2) verify with both: each accepted, wrong ones refused.
-      const both = await runCli(verifyArgs(d, '--external-id', oldId, '--external-id', newId, '--json'));
+      const both = await runVendorCli(verifyArgs(d, '--external-id', oldId, '--external-id', newId, '--json'));
       expect(both.code, both.stderr + both.stdout).toBe(0);
       const bothReport = JSON.parse(both.stdout) as VerificationReport;
       expect(bothReport.checks.find((c) => c.id === 'assume-role')!.message).toContain('each of the 2 external IDs');
       expect(bothReport.checks.find((c) => c.id === 'external-id-exact')).toMatchObject({ status: 'pass' });
       // Before the switch, claiming the old one is retired is caught.
-      const early = await runCli(verifyArgs(d, '--external-id', newId, '--retired-external-id', oldId, '--json'));
+      const early = await runVendorCli(verifyArgs(d, '--external-id', newId, '--retired-external-id', oldId, '--json'));
       expect(early.code).toBe(1);
       const earlyExact = (JSON.parse(early.stdout) as VerificationReport).checks.find((c) => c.id === 'external-id-exact')!;
       expect(earlyExact).toMatchObject({ status: 'fail', code: 'EXTERNAL_ID_NOT_EXACT' });
@@ -201,7 +186,7 @@ describe('rotation: a new external ID with deliveries running throughout', () =>
       // (4) The customer removes the old ID; verify proves it refused and the new one working.
       await setTrust(d, [newId]);
       await deliveries.next();
-      const after = await runCli(verifyArgs(d, '--external-id', newId, '--retired-external-id', oldId, '--json'));
+      const after = await runVendorCli(verifyArgs(d, '--external-id', newId, '--retired-external-id', oldId, '--json'));
       expect(after.code, after.stdout).toBe(0);
       const afterReport = JSON.parse(after.stdout) as VerificationReport;
       expect(afterReport.checks.find((c) => c.id === 'external-id-exact')!.message).toContain('1 retired external ID');
@@ -284,7 +269,7 @@ describe('verify --expect-revoked', () => {
   it('exits 1 naming what still works while the role exists, writing nothing; 0 once the customer deletes the role', async () => {
     const d = dest('revoke-role');
     const before = await bucketTraces(d);
-    const live = await runCli(verifyArgs(d, '--external-id', EXTERNAL_ID, '--expect-revoked', '--json'));
+    const live = await runVendorCli(verifyArgs(d, '--external-id', EXTERNAL_ID, '--expect-revoked', '--json'));
     expect(live.code, live.stderr).toBe(1);
     const report = JSON.parse(live.stdout) as VerificationReport;
     expect(report).toMatchObject({ ok: false, expectation: 'revoked' });
@@ -296,14 +281,14 @@ describe('verify --expect-revoked', () => {
     expect(report.checks.find((c) => c.id === 'read')!.message).toContain('404');
     expect(await bucketTraces(d)).toEqual(before);
 
-    const text = await runCli(verifyArgs(d, '--external-id', EXTERNAL_ID, '--expect-revoked'));
+    const text = await runVendorCli(verifyArgs(d, '--external-id', EXTERNAL_ID, '--expect-revoked'));
     expect(text.code).toBe(1);
     expect(text.stdout).toContain('Proving First Resonance can no longer reach');
     expect(text.stdout).toContain('ACCESS_NOT_REVOKED');
 
     await iam().send(new DeleteRolePolicyCommand({ RoleName: d.roleName, PolicyName: TEST_POLICY_NAME }));
     await iam().send(new DeleteRoleCommand({ RoleName: d.roleName }));
-    const gone = await runCli(verifyArgs(d, '--external-id', EXTERNAL_ID, '--expect-revoked', '--json'));
+    const gone = await runVendorCli(verifyArgs(d, '--external-id', EXTERNAL_ID, '--expect-revoked', '--json'));
     expect(gone.code, gone.stdout).toBe(0);
     const proof = JSON.parse(gone.stdout) as VerificationReport;
     expect(proof.ok).toBe(true);
@@ -327,7 +312,7 @@ describe('verify --expect-revoked', () => {
     const d = dest('revoke-policy');
     await iam().send(new DeleteRolePolicyCommand({ RoleName: d.roleName, PolicyName: TEST_POLICY_NAME }));
     const before = await bucketTraces(d);
-    const run = await runCli(verifyArgs(d, '--external-id', EXTERNAL_ID, '--expect-revoked', '--json'));
+    const run = await runVendorCli(verifyArgs(d, '--external-id', EXTERNAL_ID, '--expect-revoked', '--json'));
     expect(run.code, run.stdout).toBe(0);
     const report = JSON.parse(run.stdout) as VerificationReport;
     expect(statuses(report)).toEqual({ 'assume-role': 'warn', list: 'pass', write: 'pass', read: 'pass' });
@@ -351,13 +336,13 @@ describe('verify --expect-revoked', () => {
 
   it('refuses bad input before any AWS call: a third --external-id, a retired ID that is also current', async () => {
     const d = dest('revoke-live');
-    const three = await runCli(verifyArgs(d, '--external-id', 'ion-a-1', '--external-id', 'ion-b-2', '--external-id', 'ion-c-3'));
+    const three = await runVendorCli(verifyArgs(d, '--external-id', 'ion-a-1', '--external-id', 'ion-b-2', '--external-id', 'ion-c-3'));
     expect(three.code).toBe(2);
     expect(three.stderr).toContain('--external-id');
-    const same = await runCli(verifyArgs(d, '--external-id', EXTERNAL_ID, '--retired-external-id', EXTERNAL_ID));
+    const same = await runVendorCli(verifyArgs(d, '--external-id', EXTERNAL_ID, '--retired-external-id', EXTERNAL_ID));
     expect(same.code).toBe(2);
     expect(same.stderr).toContain('--retired-external-id');
-    const fleet = await runCli(['verify', '--fleet', 'destinations.csv', '--expect-revoked', '--endpoint-url', emulator.url]);
+    const fleet = await runVendorCli(['verify', '--fleet', 'destinations.csv', '--expect-revoked', '--endpoint-url', emulator.url]);
     expect(fleet.code).toBe(2);
     expect(fleet.stderr).toContain('--expect-revoked proves one destination at a time');
   });

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ListMultipartUploadsCommand, ListObjectVersionsCommand, PutBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUCKET_ACTIONS, bucketArn, bucketObjectsArn, buildTlsOnlyBucketPolicy, permissionPolicy, trustPolicy } from '../../policy/index.js';
@@ -21,9 +19,8 @@ import {
 } from '../../emulator/accounts.js';
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { EXTERNAL_ID, TENANT, clientsFor, createCustomerAdmin, createKmsKey } from './fixtures.js';
-import { CLI_FROM_SOURCE } from '../helpers/run-cli.js';
+import { identityEnv, runCli, type CliResult } from '../helpers/run-cli.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The contract's permission policy without some actions: a drifted deployment. */
 function permissionsWithout(bucket: string, ...actions: string[]) {
@@ -390,27 +387,8 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function runCli(
-  args: string[],
-  credentials?: AccountIdentity['credentials'],
-  extraEnv: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', NO_COLOR: '1' };
-  for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) delete env[name];
-  if (credentials) {
-    env.AWS_ACCESS_KEY_ID = credentials.accessKeyId;
-    env.AWS_SECRET_ACCESS_KEY = credentials.secretAccessKey;
-  }
-  Object.assign(env, extraEnv);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function runVendorCli(args: string[], credentials?: AccountIdentity['credentials'], extraEnv: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return runCli(args, { exactEnv: identityEnv(credentials, extraEnv) });
 }
 
 function cliArgs(d: CustomerDestination, externalId = EXTERNAL_ID): string[] {
@@ -421,8 +399,8 @@ describe('ion-dest verify (the program)', () => {
   it('--json prints the report and exits 0 for a healthy destination, 1 for a failing one', async () => {
     const d = destinations.get('healthy destination')!;
     const [ok, bad] = await Promise.all([
-      runCli([...cliArgs(d), '--json'], vendor.credentials),
-      runCli([...cliArgs(d, 'ion-acme-wrong-id'), '--json'], vendor.credentials),
+      runVendorCli([...cliArgs(d), '--json'], vendor.credentials),
+      runVendorCli([...cliArgs(d, 'ion-acme-wrong-id'), '--json'], vendor.credentials),
     ]);
     expect(ok.code, ok.stderr).toBe(0);
     const report = JSON.parse(ok.stdout) as VerificationReport;
@@ -443,7 +421,7 @@ describe('ion-dest verify (the program)', () => {
 
   it('exits 1 naming the accepted variant when the trust policy matches the external ID with a wildcard, and never prints the ID', async () => {
     const d = destinations.get('trust policy with a StringLike wildcard after the external ID prefix')!;
-    const [json, text] = await Promise.all([runCli([...cliArgs(d), '--json'], vendor.credentials), runCli(cliArgs(d), vendor.credentials)]);
+    const [json, text] = await Promise.all([runVendorCli([...cliArgs(d), '--json'], vendor.credentials), runVendorCli(cliArgs(d), vendor.credentials)]);
     expect(json.code, json.stderr).toBe(1);
     expect(text.code, text.stderr).toBe(1);
     const report = JSON.parse(json.stdout) as VerificationReport;
@@ -474,7 +452,7 @@ describe('ion-dest verify (the program)', () => {
       };
       for (const [name, value] of Object.entries(empty)) if (value === undefined) delete empty[name];
       const d = destinations.get('healthy destination')!;
-      const run = await runCli([...cliArgs(d), '--json'], undefined, empty);
+      const run = await runVendorCli([...cliArgs(d), '--json'], undefined, empty);
       expect(run.code, run.stderr).toBe(1);
       const report = JSON.parse(run.stdout) as VerificationReport;
       const byId = new Map(report.checks.map((c) => [c.id, c]));
@@ -498,7 +476,7 @@ describe('ion-dest verify (the program)', () => {
       const rows = ['healthy destination', 'unversioned bucket', 'bucket does not exist'].map((n) => destinations.get(n)!);
       const file = join(dir, 'fleet.csv');
       writeFileSync(file, ['role_arn,external_id,bucket,region,tenant', ...rows.map((d) => `${d.roleArn},${EXTERNAL_ID},${d.bucket},${d.region},${TENANT}`)].join('\n'));
-      const run = await runCli(['verify', '--fleet', file, '--concurrency', '2', '--endpoint-url', emulator.url], vendor.credentials);
+      const run = await runVendorCli(['verify', '--fleet', file, '--concurrency', '2', '--endpoint-url', emulator.url], vendor.credentials);
       expect(run.code, run.stderr).toBe(1);
       const lines = run.stdout.trim().split('\n');
       expect(lines[0]).toMatch(/^#\s+tenant\s+bucket\s+region\s+result/);
@@ -520,7 +498,7 @@ describe('ion-dest verify (the program)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     try {
-      const run = await runCli(
+      const run = await runVendorCli(
         ['verify', '--role-arn', 'arn:aws:iam::12345:role/x', '--external-id', 'x', '--bucket', 'Bad_Bucket', '--region', 'us-east-1', '--tenant', '../up', '--endpoint-url', url, '--json'],
         vendor.credentials,
       );
