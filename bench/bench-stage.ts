@@ -12,13 +12,13 @@ import { stat } from 'node:fs/promises';
 import { devNull } from 'node:os';
 import { once } from 'node:events';
 import { createS3Client } from '../aws/clients.js';
-import { startPreparingTables } from '../delivery/compress-table.js';
+import { startPreparingTables } from '../delivery/archive/compress-table.js';
 import { deliverSnapshot, directoryAttachmentSource, directoryTableSource } from '../delivery/index.js';
-import { compareEntryNames } from '../delivery/plan-archives.js';
-import { packArchive, type PackableEntry } from '../delivery/pack-archive.js';
-import { startDigestThreads } from '../delivery/part-digests.js';
-import { createSpool } from '../delivery/spool.js';
-import { uploadArchive } from '../delivery/upload-archive.js';
+import { compareEntryNames } from '../delivery/archive/plan-archives.js';
+import { packArchive, type PackableEntry } from '../delivery/archive/pack-archive.js';
+import { startDigestThreads } from '../delivery/upload/part-digests.js';
+import { createSpool } from '../delivery/archive/spool.js';
+import { uploadArchive } from '../delivery/upload/upload-archive.js';
 
 interface StageOptions {
   tablesDir: string;

@@ -330,7 +330,7 @@ for _ in range(31):
 
 def combine_crc32(crc_a: int, crc_b: int, length_b: int) -> int:
     """CRC-32 of A followed by B from the CRC-32s of A and B and B's length (zlib's
-    crc32_combine, which Python's zlib does not expose; delivery/crc32-combine.ts is the
+    crc32_combine, which Python's zlib does not expose; delivery/upload/crc32-combine.ts is the
     same arithmetic)."""
     factor = 0x80000000
     n, k = length_b, 3

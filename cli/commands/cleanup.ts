@@ -33,8 +33,8 @@ export const cleanupCommand: CommandModule<object, CleanupArgs> = {
       .example('$0 cleanup --role-arn arn:aws:iam::444455556666:role/ion-delivery --external-id ion-acme-7f3a9c --bucket acme-ion-snapshots --region us-east-1 --tenant acme', '') as never,
   handler: async (args) => {
     // Loaded here, not at the top: `--help` and the other commands need none of it (nor the AWS SDK it loads).
-    const { parseDuration } = await import('../../delivery/parse-size.js');
-    const { cleanupUploads } = await import('../../delivery/cleanup-uploads.js');
+    const { parseDuration } = await import('../../delivery/orchestration/parse-size.js');
+    const { cleanupUploads } = await import('../../delivery/orchestration/cleanup-uploads.js');
     const olderThanMs = parseDuration(args['older-than'], '--older-than');
     const report = await withFlagNames(() => cleanupUploads({
       roleArn: args['role-arn'],

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { DEFAULT_GZIP_LEVEL } from '../../delivery/compress-table.js';
-import { formatBytes } from '../../delivery/parse-size.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE } from '../../delivery/upload-defaults.js';
+import { DEFAULT_GZIP_LEVEL } from '../../delivery/archive/compress-table.js';
+import { formatBytes } from '../../delivery/orchestration/parse-size.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE } from '../../delivery/upload/upload-defaults.js';
 import { IonDestError, isIonDestError, type InputProblem } from '../../errors/index.js';
 import { assertNoProblems } from '../../policy/index.js';
 import { pickOptions, withFlagNames } from '../options.js';
@@ -75,9 +75,9 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
     // the PostgreSQL driver and the worker pool it loads).
     const { deliverSnapshot, formatDeliveryReport, validateDeliveryOptions, parseSize } = await import('../../delivery/index.js');
     const { checkSnapshotSources, commandLineSecretWarning, createSnapshotSources } = await import('../snapshot-sources.js');
-    const { parseWholeNumber } = await import('../../delivery/parse-size.js');
+    const { parseWholeNumber } = await import('../../delivery/orchestration/parse-size.js');
     const { CONCURRENCY_RANGE, GZIP_LEVEL_RANGE, MAX_ARCHIVE_SIZE_RANGE, MAX_ATTEMPTS_RANGE, PART_SIZE_RANGE, partMemoryProblem, snapshotTimeProblem } =
-      await import('../../delivery/delivery-limits.js');
+      await import('../../delivery/orchestration/delivery-limits.js');
     const { createProgressDisplay } = await import('../deliver-progress.js');
     // Every input problem at once, destination and sources alike, before anything starts.
     const problems: InputProblem[] = [];

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { parseWholeNumber, type AcceptedRange } from '../../delivery/parse-size.js';
+import { parseWholeNumber, type AcceptedRange } from '../../delivery/orchestration/parse-size.js';
 import { assertNoProblems } from '../../policy/index.js';
 import { MAX_SESSION_DURATION_SECONDS, MIN_SESSION_DURATION_SECONDS } from '../../aws/session-duration.js';
 import { DEFAULT_FLEET_CONCURRENCY } from '../../verifier/fleet-defaults.js';

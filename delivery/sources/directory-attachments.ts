@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { IonDestError, type InputProblem } from '../../errors/index.js';
-import { attachmentPathRule, describeNameTwins, findNameTwins } from '../entry-names.js';
+import { attachmentPathRule, describeNameTwins, findNameTwins } from '../archive/entry-names.js';
 import { asInputProblems, readEntries, sourceProblemError, type SourceProblem } from './directory-entries.js';
 import { fileIdentity, openListedFile, type FileIdentity } from './file-guard.js';
 import type { AttachmentRef, AttachmentSource } from './types.js';

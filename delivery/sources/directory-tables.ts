@@ -2,7 +2,7 @@ import { open as openFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { InputProblem } from '../../errors/index.js';
-import { describeNameTwins, findNameTwins, tableNameRule } from '../entry-names.js';
+import { describeNameTwins, findNameTwins, tableNameRule } from '../archive/entry-names.js';
 import { asInputProblems, readEntries, sourceProblemError, type SourceProblem } from './directory-entries.js';
 import { fileIdentity, openListedFile, type FileIdentity } from './file-guard.js';
 import type { TableRef, TableSnapshot, TableSource } from './types.js';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { DISPLAY_SPOOFING_CHARACTER } from '../entry-names.js';
+import { DISPLAY_SPOOFING_CHARACTER } from '../archive/entry-names.js';
 import { escapeIdentifierOf } from './postgres-sql.js';
 
 /**

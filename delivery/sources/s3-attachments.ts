@@ -6,7 +6,7 @@ import { createS3Client, createStsClient } from '../../aws/clients.js';
 import { IonDestError, isIonDestError, type InputProblem } from '../../errors/index.js';
 import { assertNoProblems, bucketNameRuleBroken, validateAccountId, validateRegion } from '../../policy/index.js';
 import { awsErrorCode, toIonDestError } from '../aws-errors.js';
-import { assertSafeAttachmentPath } from '../entry-names.js';
+import { assertSafeAttachmentPath } from '../archive/entry-names.js';
 import type { AttachmentRef, AttachmentSource } from './types.js';
 
 /**

@@ -17,7 +17,7 @@ import {
   type DeliveryReport,
   type TableSource,
 } from '../../delivery/index.js';
-import { processStartToken } from '../../delivery/spool.js';
+import { processStartToken } from '../../delivery/archive/spool.js';
 import { isIonDestError } from '../../errors/index.js';
 import { CUSTOMER_ACCOUNT_ID, createAccountIdentity, type AccountIdentity } from '../../emulator/accounts.js';
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';

@@ -10,7 +10,7 @@ import { createCipheriv, createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
-import { crc32ToBase64, uploadStream, type StreamUploadOptions } from '../../delivery/stream-upload.js';
+import { crc32ToBase64, uploadStream, type StreamUploadOptions } from '../../delivery/upload/stream-upload.js';
 import { EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../../emulator/emulator.js';
 
 const BUCKET = 'stream-upload';

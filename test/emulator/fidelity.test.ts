@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client, createStsClient } from '../../aws/clients.js';
-import { crc32ToBase64 } from '../../delivery/stream-upload.js';
+import { crc32ToBase64 } from '../../delivery/upload/stream-upload.js';
 import { POLICY_VERSION, bucketObjectsArn, roleArn, trustPolicy, type PolicyDocument } from '../../policy/index.js';
 import {
   CUSTOMER_ACCOUNT_ID,

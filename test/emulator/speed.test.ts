@@ -16,7 +16,7 @@ import { connect } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
-import { crc32ToBase64 } from '../../delivery/stream-upload.js';
+import { crc32ToBase64 } from '../../delivery/upload/stream-upload.js';
 import { EMULATOR_ROOT_CREDENTIALS, startEmulator, type Emulator } from '../../emulator/emulator.js';
 
 /**

@@ -96,7 +96,7 @@ describe('the packed tarball, installed into an empty folder', () => {
       'dist/index.js',
       'dist/index.d.ts',
       'dist/cli/main.js',
-      'dist/delivery/digest-worker.mjs',
+      'dist/delivery/upload/digest-worker.mjs',
       'dist/emulator/moto_launcher.py',
       'dist/emulator/speed.py',
       'dist/emulator/fidelity/__init__.py',

@@ -1,8 +1,8 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { combineCrc32 } from '../../delivery/crc32-combine.js';
-import { crc32ToBase64 } from '../../delivery/stream-upload.js';
+import { combineCrc32 } from '../../delivery/upload/crc32-combine.js';
+import { crc32ToBase64 } from '../../delivery/upload/stream-upload.js';
 
 /** Deterministic bytes of any length: AES-CTR over zeros, keyed by `seed`. */
 function bytes(length: number, seed: string): Buffer {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { IonDestError } from '../../errors/index.js';
-import { assertSafeAttachmentPath, assertSafeTableName } from '../../delivery/entry-names.js';
-import { packArchive } from '../../delivery/pack-archive.js';
-import { DEFAULT_MAX_ARCHIVE_SIZE, planArchives } from '../../delivery/plan-archives.js';
-import { tarArchiveSize, tarEntrySize, TAR_END_SIZE } from '../../delivery/tar-entry.js';
-import { archiveKey, manifestKey } from '../../delivery/object-keys.js';
+import { assertSafeAttachmentPath, assertSafeTableName } from '../../delivery/archive/entry-names.js';
+import { packArchive } from '../../delivery/archive/pack-archive.js';
+import { DEFAULT_MAX_ARCHIVE_SIZE, planArchives } from '../../delivery/archive/plan-archives.js';
+import { tarArchiveSize, tarEntrySize, TAR_END_SIZE } from '../../delivery/archive/tar-entry.js';
+import { archiveKey, manifestKey } from '../../delivery/orchestration/object-keys.js';
 import { Readable } from 'node:stream';
 
 const MTIME = new Date('2026-01-01T00:00:00Z');

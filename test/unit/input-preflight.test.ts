@@ -13,12 +13,12 @@ import {
   PART_SIZE_RANGE,
   partMemoryProblem,
   snapshotTimeProblem,
-} from '../../delivery/delivery-limits.js';
-import { assertSafeAttachmentPath, assertSafeTableName, assertUniqueNames } from '../../delivery/entry-names.js';
+} from '../../delivery/orchestration/delivery-limits.js';
+import { assertSafeAttachmentPath, assertSafeTableName, assertUniqueNames } from '../../delivery/archive/entry-names.js';
 import { directoryAttachmentSource, directoryTableSource, validateDeliveryOptions } from '../../delivery/index.js';
-import { parseSize, parseWholeNumber } from '../../delivery/parse-size.js';
+import { parseSize, parseWholeNumber } from '../../delivery/orchestration/parse-size.js';
 import { archiveNameOfTable } from '../../delivery/sources/postgres-catalog.js';
-import { choosePartSize } from '../../delivery/upload-archive.js';
+import { choosePartSize } from '../../delivery/upload/upload-archive.js';
 import { IonDestError } from '../../errors/index.js';
 
 const MiB = 2 ** 20;

@@ -2,10 +2,10 @@ import { PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import * as digests from '../../delivery/part-digests.js';
-import { rememberPayloadHash, signsPayloadHashes, signUploadPayloads } from '../../delivery/payload-signing.js';
+import * as digests from '../../delivery/upload/part-digests.js';
+import { rememberPayloadHash, signsPayloadHashes, signUploadPayloads } from '../../delivery/upload/payload-signing.js';
 
-vi.mock('../../delivery/part-digests.js', async (importOriginal) => {
+vi.mock('../../delivery/upload/part-digests.js', async (importOriginal) => {
   const original = await importOriginal<typeof digests>();
   return { ...original, digestPart: vi.fn(original.digestPart) };
 });

@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { archiveKey, isJobObjectKey, manifestKey } from '../../delivery/object-keys.js';
-import { createSpool, ownerIsGone, processStartToken, removeDeadSpools } from '../../delivery/spool.js';
+import { archiveKey, isJobObjectKey, manifestKey } from '../../delivery/orchestration/object-keys.js';
+import { createSpool, ownerIsGone, processStartToken, removeDeadSpools } from '../../delivery/archive/spool.js';
 
 describe('the re-run rule removes only keys of the job\'s own naming scheme', () => {
   const cases: [string, boolean][] = [

@@ -3,7 +3,7 @@ import { archiveNameOfTable, copyTableSql } from '../../delivery/sources/postgre
 import { redactDatabaseUrl, resolvePostgresConnection } from '../../delivery/sources/postgres-connection.js';
 import { validatePostgresTableSourceOptions } from '../../delivery/sources/postgres-tables.js';
 import { parseS3Url } from '../../delivery/sources/s3-attachments.js';
-import { assertSafeTableName } from '../../delivery/entry-names.js';
+import { assertSafeTableName } from '../../delivery/archive/entry-names.js';
 import { IonDestError } from '../../errors/index.js';
 import { createSnapshotSources, type SnapshotSourceArgs } from '../../cli/snapshot-sources.js';
 

@@ -1,8 +1,8 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { assumeDeliveryRole, DEFAULT_SESSION_DURATION_SECONDS } from '../aws/assume-role.js';
-import { createStsClient, type AwsClientOptions } from '../aws/clients.js';
-import { IonDestError } from '../errors/index.js';
+import { assumeDeliveryRole, DEFAULT_SESSION_DURATION_SECONDS } from '../../aws/assume-role.js';
+import { createStsClient, type AwsClientOptions } from '../../aws/clients.js';
+import { IonDestError } from '../../errors/index.js';
 
 /**
  * Session length the delivery asks for. One hour is IAM's default MaxSessionDuration for

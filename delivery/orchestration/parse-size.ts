@@ -1,4 +1,4 @@
-import { assertNoProblems } from '../policy/index.js';
+import { assertNoProblems } from '../../policy/index.js';
 
 /** Binary (IEC) and decimal (SI) units a size may carry; a bare number is bytes. */
 const SIZE_UNITS: Readonly<Record<string, number>> = {

@@ -1,6 +1,6 @@
 import { AbortMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { IonDestError, isIonDestError } from '../errors/index.js';
-import { toIonDestError } from './aws-errors.js';
+import { IonDestError, isIonDestError } from '../../errors/index.js';
+import { toIonDestError } from '../aws-errors.js';
 import { crc32ToBase64, uploadStream, type StreamUploadResult } from './stream-upload.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MAX_BUFFERED_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from './upload-defaults.js';
 

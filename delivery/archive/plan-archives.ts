@@ -1,4 +1,4 @@
-import { archiveKey, type ArchiveKind } from './object-keys.js';
+import { archiveKey, type ArchiveKind } from '../orchestration/object-keys.js';
 import { TAR_END_SIZE, tarEntrySize } from './tar-entry.js';
 
 /**

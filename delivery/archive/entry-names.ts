@@ -1,4 +1,4 @@
-import { IonDestError } from '../errors/index.js';
+import { IonDestError } from '../../errors/index.js';
 
 /** Control characters (C0, DEL, C1) never go into an archive name: they garble listings and terminals. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/u;

@@ -1,7 +1,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../aws/clients.js';
-import { IonDestError, isIonDestError, type InputProblem } from '../errors/index.js';
+import { createS3Client } from '../../aws/clients.js';
+import { IonDestError, isIonDestError, type InputProblem } from '../../errors/index.js';
 import {
   assertNoProblems,
   parseRoleArn,
@@ -13,23 +13,23 @@ import {
   validateRoleArn,
   validateRegionInPartition,
   validateTenant,
-} from '../policy/index.js';
-import { DEFAULT_GZIP_LEVEL, startPreparingTables, tableEntrySizeBound, type PreparedTable } from './compress-table.js';
+} from '../../policy/index.js';
+import { DEFAULT_GZIP_LEVEL, startPreparingTables, tableEntrySizeBound, type PreparedTable } from '../archive/compress-table.js';
 import { createDeliveryCredentials, deliverySessionName } from './delivery-credentials.js';
-import { assertSafeAttachmentPath, assertSafeTableName, assertUniqueNames } from './entry-names.js';
+import { assertSafeAttachmentPath, assertSafeTableName, assertUniqueNames } from '../archive/entry-names.js';
 import { buildManifest } from './manifest.js';
 import { archiveKey, deliveryPrefix, manifestKey, type ArchiveKind } from './object-keys.js';
-import { packArchive, type PackableEntry } from './pack-archive.js';
+import { packArchive, type PackableEntry } from '../archive/pack-archive.js';
 import { formatBytes } from './parse-size.js';
-import { DEFAULT_MAX_ARCHIVE_SIZE, compareEntryNames, planArchives, type ArchivePlan } from './plan-archives.js';
-import { TAR_END_SIZE, tarEntrySize } from './tar-entry.js';
+import { DEFAULT_MAX_ARCHIVE_SIZE, compareEntryNames, planArchives, type ArchivePlan } from '../archive/plan-archives.js';
+import { TAR_END_SIZE, tarEntrySize } from '../archive/tar-entry.js';
 import type { ProgressListener } from './progress.js';
 import type { DeliveredObject, DeliveryReport } from './report.js';
-import type { AttachmentSource, TableRef, TableSnapshot, TableSource } from './sources/types.js';
-import { startDigestThreads } from './part-digests.js';
+import type { AttachmentSource, TableRef, TableSnapshot, TableSource } from '../sources/types.js';
+import { startDigestThreads } from '../upload/part-digests.js';
 import { findPreviousDelivery, removePreviousManifest, removeSupersededObjects } from './previous-delivery.js';
-import { createSpool, removeDeadSpools } from './spool.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, uploadArchive } from './upload-archive.js';
+import { createSpool, removeDeadSpools } from '../archive/spool.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, uploadArchive } from '../upload/upload-archive.js';
 import {
   CONCURRENCY_RANGE,
   GZIP_LEVEL_RANGE,

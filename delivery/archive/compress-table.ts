@@ -4,9 +4,9 @@ import { availableParallelism } from 'node:os';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, constants as zlibConstants } from 'node:zlib';
-import { IonDestError, isIonDestError } from '../errors/index.js';
+import { IonDestError, isIonDestError } from '../../errors/index.js';
 import type { Spool } from './spool.js';
-import type { TableRef, TableSnapshot } from './sources/types.js';
+import type { TableRef, TableSnapshot } from '../sources/types.js';
 
 /**
  * gzip level for tables. Level 1 compresses CSV about three times faster than the

@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { toIonDestError } from './aws-errors.js';
+import { toIonDestError } from '../aws-errors.js';
 import { deliveryPrefix, isJobObjectKey, manifestKey } from './object-keys.js';
 
 /**

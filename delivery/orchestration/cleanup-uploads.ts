@@ -1,7 +1,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../aws/clients.js';
-import { IonDestError } from '../errors/index.js';
+import { createS3Client } from '../../aws/clients.js';
+import { IonDestError } from '../../errors/index.js';
 import {
   assertNoProblems,
   parseRoleArn,
@@ -12,11 +12,11 @@ import {
   validateRegionInPartition,
   validateRoleArn,
   validateTenant,
-} from '../policy/index.js';
-import { toIonDestError } from './aws-errors.js';
+} from '../../policy/index.js';
+import { toIonDestError } from '../aws-errors.js';
 import { createDeliveryCredentials } from './delivery-credentials.js';
 import { tenantPrefix } from './object-keys.js';
-import { removeDeadSpools } from './spool.js';
+import { removeDeadSpools } from '../archive/spool.js';
 
 /** By default only uploads older than a day are aborted, so a delivery running right now is left alone. */
 export const DEFAULT_CLEANUP_AGE_MS = 24 * 3_600_000;

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import tar, { type Pack } from 'tar-stream';
-import { IonDestError } from '../errors/index.js';
+import { IonDestError } from '../../errors/index.js';
 import type { PlannedEntry } from './plan-archives.js';
 import { buildEntryHeader } from './tar-entry.js';
 

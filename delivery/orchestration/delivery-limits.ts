@@ -1,7 +1,7 @@
 import { totalmem } from 'node:os';
-import type { InputProblem } from '../errors/index.js';
+import type { InputProblem } from '../../errors/index.js';
 import { formatBytes, type AcceptedRange } from './parse-size.js';
-import { MAX_BUFFERED_PART_SIZE, MIN_PART_SIZE } from './upload-defaults.js';
+import { MAX_BUFFERED_PART_SIZE, MIN_PART_SIZE } from '../upload/upload-defaults.js';
 
 /**
  * What `deliver` accepts for its numeric settings, each range stated in the rule its
