@@ -9,6 +9,8 @@ export interface AwsErrorFacts {
   requestId: string | undefined;
   /** `x-amz-bucket-region` of an S3 error response, when S3 sent one. */
   bucketRegion: string | undefined;
+  /** How many times the SDK sent the request (retries included), when it says. */
+  attempts: number | undefined;
 }
 
 /** Node socket errors that mean the endpoint was never reached. */
@@ -56,7 +58,7 @@ interface SdkErrorShape {
   Code?: unknown;
   message?: unknown;
   cause?: unknown;
-  $metadata?: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string };
+  $metadata?: { httpStatusCode?: number; requestId?: string; extendedRequestId?: string; attempts?: number };
   $response?: { headers?: Record<string, string | undefined> };
   BucketRegion?: unknown;
 }
@@ -77,6 +79,7 @@ export function describeAwsError(error: unknown): AwsErrorFacts {
     httpStatus: e.$metadata?.httpStatusCode,
     requestId: e.$metadata?.requestId ?? headers['x-amz-request-id'],
     bucketRegion: region,
+    attempts: e.$metadata?.attempts,
   };
 }
 
@@ -111,23 +114,62 @@ export function isKmsDenied(facts: AwsErrorFacts): boolean {
 }
 
 /**
- * Map an SDK error at its call site: the common codes (credentials, network,
- * throttling), then the call's own rule (`specific`), then AWS_REQUEST_FAILED. The message names the call and AWS's answer.
+ * What a failed S3 call on the customer's bucket means, by operation, for the calls the
+ * delivery and cleanup make with the role session: a missing bucket, the bucket's KMS key,
+ * and which permission of the setup guide a denial points at.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshoot-403-errors.html
+ */
+export function mapDestinationS3Error(operation: string): (facts: AwsErrorFacts) => ErrorCode | undefined {
+  return (facts) => {
+    if (facts.name === 'NoSuchBucket') return 'BUCKET_NOT_FOUND';
+    if (isKmsDenied(facts)) return 'KMS_KEY_DENIED';
+    if (!isAccessDenied(facts)) return undefined;
+    if (operation === 'ListMultipartUploads' || operation === 'AbortMultipartUpload') return 'MULTIPART_DENIED';
+    if (operation === 'HeadObject') return 'READ_DENIED';
+    if (operation === 'ListObjectsV2') return 'LIST_DENIED';
+    return 'WRITE_DENIED';
+  };
+}
+
+/** Codes that say only that AWS (or the endpoint) failed, not what it refused. */
+const GENERIC_CODES: ReadonlySet<ErrorCode> = new Set(['AWS_REQUEST_FAILED', 'THROTTLED', 'ENDPOINT_UNREACHABLE']);
+
+/**
+ * Map an SDK (or socket) error at its call site, the one reading of AWS errors: the common
+ * codes (credentials, network, throttling), then the call's own rule (`specific`), then
+ * AWS_REQUEST_FAILED. `fallback` replaces the generic codes (throttling, unreachable,
+ * other) for a call whose failure has a more telling name (an upload: UPLOAD_FAILED).
+ * Errors already mapped pass through. The message names the call (`call`, e.g.
+ * `UploadPart s3://bucket/key`), AWS's error code and HTTP status, the SDK's attempts
+ * when it retried, and AWS's message; the request ID is kept.
+ *
+ * Whose move it is follows what AWS answered, before any fallback: the source credentials'
+ * problems are the user's; a generic failure (including an endpoint that could not be
+ * reached: AWS's endpoint, or the one `--endpoint-url` named) is AWS's; a refusal or a
+ * missing bucket, role or session is the destination's.
  */
 export function toIonDestError(
   error: unknown,
   call: string,
   kind: CredentialKind,
   specific: (facts: AwsErrorFacts) => ErrorCode | undefined = () => undefined,
+  fallback?: ErrorCode,
 ): IonDestError {
   if (error instanceof IonDestError) return error;
   const facts = describeAwsError(error);
   // Credentials, network and throttling first: a 403 for a bad key is not the destination's fault.
-  const code = mapCommonAwsError(facts, kind) ?? specific(facts) ?? 'AWS_REQUEST_FAILED';
+  const read = mapCommonAwsError(facts, kind) ?? specific(facts) ?? 'AWS_REQUEST_FAILED';
+  const code = fallback && GENERIC_CODES.has(read) ? fallback : read;
   const status = facts.httpStatus ? ` (HTTP ${facts.httpStatus})` : '';
-  return new IonDestError(code, `${call} failed: ${facts.name}${status}: ${facts.message}`, {
-    source: code.startsWith('SOURCE_') ? 'user' : code === 'AWS_REQUEST_FAILED' || code === 'THROTTLED' || code === 'ENDPOINT_UNREACHABLE' ? 'aws' : 'destination',
+  const attempts = facts.attempts && facts.attempts > 1 ? ` after ${facts.attempts} attempts` : '';
+  return new IonDestError(code, `${call} failed: ${facts.name}${status}${attempts}: ${facts.message}`, {
+    source: read.startsWith('SOURCE_') ? 'user' : GENERIC_CODES.has(read) ? 'aws' : 'destination',
     cause: error,
     ...(facts.requestId ? { requestId: facts.requestId } : {}),
   });
+}
+
+/** How a call on an S3 bucket or object reads in a message: `HeadObject s3://bucket/key`. */
+export function s3Call(operation: string, bucket: string, key?: string): string {
+  return `${operation} s3://${bucket}${key ? `/${key}` : ''}`;
 }

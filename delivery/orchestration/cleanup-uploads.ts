@@ -13,7 +13,7 @@ import {
   validateRoleArn,
   validateTenant,
 } from '../../policy/index.js';
-import { toIonDestError } from '../aws-errors.js';
+import { mapDestinationS3Error, s3Call, toIonDestError } from '../../aws/aws-errors.js';
 import { createDeliveryCredentials } from './delivery-credentials.js';
 import { tenantPrefix } from './object-keys.js';
 import { removeDeadSpools } from '../archive/spool.js';
@@ -117,7 +117,7 @@ export async function cleanupUploads(options: CleanupUploadsOptions): Promise<Cl
           .send(new AbortMultipartUploadCommand({ Bucket: options.bucket, Key: u.key, UploadId: u.uploadId }))
           .catch((error: unknown) => {
             if ((error as { name?: string }).name === 'NoSuchUpload') return;
-            const mapped = toIonDestError(error, { operation: 'AbortMultipartUpload', bucket: options.bucket, key: u.key });
+            const mapped = toIonDestError(error, s3Call('AbortMultipartUpload', options.bucket, u.key), 'session', mapDestinationS3Error('AbortMultipartUpload'));
             failed.push(`${u.key} (upload ${u.uploadId}): ${mapped.message}`);
           });
       }
@@ -148,7 +148,7 @@ async function listUploads(client: S3Client, bucket: string, prefix: string): Pr
         }),
       )
       .catch((error: unknown) => {
-        throw toIonDestError(error, { operation: 'ListMultipartUploads', bucket });
+        throw toIonDestError(error, s3Call('ListMultipartUploads', bucket), 'session', mapDestinationS3Error('ListMultipartUploads'));
       });
     for (const u of page.Uploads ?? []) {
       // Belt and braces: never act outside the tenant prefix, whatever the endpoint returns.

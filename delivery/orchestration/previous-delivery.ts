@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { toIonDestError } from '../aws-errors.js';
+import { mapDestinationS3Error, s3Call, toIonDestError } from '../../aws/aws-errors.js';
 import { deliveryPrefix, isJobObjectKey, manifestKey } from './object-keys.js';
 
 /**
@@ -40,7 +40,7 @@ export async function findPreviousDelivery(client: S3Client, bucket: string, ten
     const page = await client
       .send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }))
       .catch((error: unknown) => {
-        throw toIonDestError(error, { operation: 'ListObjectsV2', bucket, key: prefix });
+        throw toIonDestError(error, s3Call('ListObjectsV2', bucket, prefix), 'session', mapDestinationS3Error('ListObjectsV2'));
       });
     for (const o of page.Contents ?? []) {
       if (o.Key !== undefined && isJobObjectKey(o.Key, tenant, jobId)) keys.push(o.Key);
@@ -84,6 +84,6 @@ export async function removeSupersededObjects(
 
 async function deleteKey(client: S3Client, bucket: string, key: string): Promise<void> {
   await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
-    throw toIonDestError(error, { operation: 'DeleteObject', bucket, key });
+    throw toIonDestError(error, s3Call('DeleteObject', bucket, key), 'session', mapDestinationS3Error('DeleteObject'));
   });
 }

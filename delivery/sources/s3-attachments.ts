@@ -1,11 +1,11 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadBucketCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { createS3Client, createStsClient } from '../../aws/clients.js';
+import { readCallerAccount } from '../../aws/caller-account.js';
+import { createS3Client } from '../../aws/clients.js';
 import { IonDestError, isIonDestError, type InputProblem } from '../../errors/index.js';
 import { assertNoProblems, bucketNameRuleBroken, validateAccountId, validateRegion } from '../../policy/index.js';
-import { awsErrorCode, toIonDestError } from '../aws-errors.js';
+import { describeAwsError, s3Call, toIonDestError } from '../../aws/aws-errors.js';
 import { assertSafeAttachmentPath } from '../archive/entry-names.js';
 import type { AttachmentRef, AttachmentSource } from './types.js';
 
@@ -131,18 +131,13 @@ export function createS3AttachmentSource(options: S3AttachmentSourceOptions): At
 
 /** The account of the credentials in use: the bucket must belong to First Resonance itself. */
 async function callerAccount(options: S3AttachmentSourceOptions): Promise<string> {
-  const sts = createStsClient(clientOptions(options, options.region));
   try {
-    const identity = await sts.send(new GetCallerIdentityCommand({}));
-    if (!identity.Account) throw new Error('GetCallerIdentity returned no account');
-    return identity.Account;
+    return await readCallerAccount(clientOptions(options, options.region));
   } catch (error) {
-    if (awsErrorCode(error) === 'CredentialsProviderError') {
-      throw new IonDestError('SOURCE_CREDENTIALS_MISSING', `No AWS credentials to read the attachments bucket: ${(error as Error).message}`, { source: 'user', cause: error });
+    if (isIonDestError(error) && error.code === 'SOURCE_CREDENTIALS_MISSING') {
+      throw new IonDestError('SOURCE_CREDENTIALS_MISSING', `No AWS credentials to read the attachments bucket: ${error.message}`, { source: 'user', cause: error });
     }
-    throw toIonDestError(error, { operation: 'GetCallerIdentity' });
-  } finally {
-    sts.destroy();
+    throw error;
   }
 }
 
@@ -198,7 +193,7 @@ function assertNoFileUnderFile(found: readonly AttachmentRef[], bucket: string, 
 /** Errors reading First Resonance's own bucket name its fix (not the customer destination's). */
 function sourceError(error: unknown, operation: string, bucket: string, key: string, owner?: string): IonDestError {
   if (isIonDestError(error)) return error;
-  const code = awsErrorCode(error);
+  const code = describeAwsError(error).name;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const where = `s3://${bucket}/${key}`;
   if (code === 'PreconditionFailed' || status === 412 || code === 'NoSuchKey') {
@@ -214,5 +209,6 @@ function sourceError(error: unknown, operation: string, bucket: string, key: str
       { source: 'user', cause: error },
     );
   }
-  return toIonDestError(error, { operation, bucket, ...(key ? { key } : {}) });
+  // Read with First Resonance's own credentials: an expired or unknown key is theirs to fix.
+  return toIonDestError(error, s3Call(operation, bucket, key), 'source');
 }

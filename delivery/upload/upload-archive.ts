@@ -1,6 +1,6 @@
 import { AbortMultipartUploadCommand, HeadObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { IonDestError, isIonDestError } from '../../errors/index.js';
-import { toIonDestError } from '../aws-errors.js';
+import { mapDestinationS3Error, s3Call, toIonDestError } from '../../aws/aws-errors.js';
 import { crc32ToBase64, uploadStream, type StreamUploadResult } from './stream-upload.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, MAX_BUFFERED_PART_SIZE, MAX_PARTS, MIN_PART_SIZE } from './upload-defaults.js';
 
@@ -109,7 +109,7 @@ export async function uploadArchive(options: UploadArchiveOptions): Promise<Uplo
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
   } catch (error) {
-    const failure = isIonDestError(error) ? error : toIonDestError(error, { operation: 'Upload', bucket, key }, 'UPLOAD_FAILED');
+    const failure = isIonDestError(error) ? error : toIonDestError(error, s3Call('Upload', bucket, key), 'session', mapDestinationS3Error('Upload'), 'UPLOAD_FAILED');
     await ensureAborted(client, bucket, key, uploadId, failure);
     throw failure;
   }
@@ -169,7 +169,7 @@ async function verifyStoredObject(client: S3Client, bucket: string, key: string,
   const head = await client
     .send(new HeadObjectCommand({ Bucket: bucket, Key: key, ChecksumMode: 'ENABLED' }))
     .catch((error: unknown) => {
-      throw toIonDestError(error, { operation: 'HeadObject', bucket, key });
+      throw toIonDestError(error, s3Call('HeadObject', bucket, key), 'session', mapDestinationS3Error('HeadObject'));
     });
   const stored = head.ChecksumCRC32;
   const problems = [
