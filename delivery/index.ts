@@ -2,7 +2,8 @@
  * Snapshot delivery: pack a snapshot's tables and attachments into tar archives and
  * stream them into the customer's bucket under `<tenant>/<job-id>/`.
  */
-export { deliverSnapshot, validateDeliveryOptions, type DeliverSnapshotOptions } from './orchestration/deliver-snapshot.js';
+export { deliverSnapshot } from './orchestration/deliver-snapshot.js';
+export { validateDeliveryOptions, type DeliverSnapshotOptions } from './orchestration/deliver-options.js';
 export { cleanupUploads, DEFAULT_CLEANUP_AGE_MS, type CleanupReport, type CleanupUploadsOptions, type StaleUpload } from './orchestration/cleanup-uploads.js';
 export { directoryTableSource } from './sources/directory-tables.js';
 export { directoryAttachmentSource } from './sources/directory-attachments.js';

@@ -1,4 +1,5 @@
-import type { ArchiveKind } from './object-keys.js';
+import type { DeliveryPlan } from './delivery-plan.js';
+import { deliveryPrefix, type ArchiveKind } from './object-keys.js';
 import { formatBytes } from './parse-size.js';
 
 /** One object the delivery wrote. */
@@ -51,6 +52,41 @@ export interface DeliveryReport {
   /** Role sessions used (more than one when the delivery outlived a session). */
   sessions: number;
   warnings: string[];
+}
+
+/** What a delivery did, counted as it ran, for its report. */
+export interface DeliveryOutcome {
+  tables: number;
+  attachments: number;
+  sourceBytes: number;
+  objects: DeliveredObject[];
+  removed: string[];
+  sessions: number;
+}
+
+/** The report of a delivery that finished now. */
+export function buildDeliveryReport(plan: DeliveryPlan, outcome: DeliveryOutcome): DeliveryReport {
+  const { bucket, region, tenant, jobId } = plan.options;
+  const finishedAt = new Date();
+  return {
+    bucket,
+    region,
+    tenant,
+    jobId,
+    prefix: deliveryPrefix(tenant, jobId),
+    snapshotTime: plan.snapshotTime.toISOString(),
+    startedAt: plan.startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationSeconds: (finishedAt.getTime() - plan.startedAt.getTime()) / 1000,
+    tables: outcome.tables,
+    attachments: outcome.attachments,
+    sourceBytes: outcome.sourceBytes,
+    deliveredBytes: outcome.objects.reduce((sum, o) => sum + o.size, 0),
+    objects: outcome.objects,
+    removed: outcome.removed,
+    sessions: outcome.sessions,
+    warnings: [...plan.warnings],
+  };
 }
 
 /** The report as text, for a terminal. */

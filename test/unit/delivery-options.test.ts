@@ -3,7 +3,7 @@ import { IonDestError } from '../../errors/index.js';
 import { refreshMarginMs, MAX_REFRESH_MARGIN_MS } from '../../delivery/orchestration/delivery-credentials.js';
 import { parseDuration, parseSize } from '../../delivery/orchestration/parse-size.js';
 import { choosePartSize, DEFAULT_PART_SIZE, MAX_PARTS } from '../../delivery/upload/upload-archive.js';
-import { validateDeliveryOptions, type DeliverSnapshotOptions } from '../../delivery/orchestration/deliver-snapshot.js';
+import { validateDeliveryOptions, type DeliverSnapshotOptions } from '../../delivery/orchestration/deliver-options.js';
 import { directoryAttachmentSource, directoryTableSource } from '../../delivery/index.js';
 
 const MiB = 2 ** 20;
