@@ -15,7 +15,7 @@ export { archiveKey, deliveryPrefix, manifestKey, type ArchiveKind } from './obj
 export { DEFAULT_MAX_ARCHIVE_SIZE, planArchives } from './plan-archives.js';
 export { DEFAULT_GZIP_LEVEL } from './compress-table.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, choosePartSize, uploadArchive } from './upload-archive.js';
-export { createDeliveryCredentials, refreshMarginMs } from './delivery-credentials.js';
+export { createDeliveryCredentials, refreshMarginMs } from '../destination/delivery-credentials.js';
 export { parseDuration, parseSize, formatBytes } from './parse-size.js';
 export { createPostgresTableSource, type PostgresTableSource, type PostgresTableSourceOptions } from './sources/postgres-tables.js';
 export { createS3AttachmentSource, parseS3Url, type S3AttachmentSourceOptions } from './sources/s3-attachments.js';

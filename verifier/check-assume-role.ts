@@ -1,5 +1,5 @@
 import type { STSClient } from '@aws-sdk/client-sts';
-import { assumeDeliveryRole, type AssumeRoleRequest, type AssumedSession } from '../aws/assume-role.js';
+import { assumeDeliveryRole, type AssumeRoleRequest, type AssumedSession } from '../destination/assume-role.js';
 import { pass, type Verdict } from './check-result.js';
 
 export {
@@ -10,7 +10,7 @@ export {
   mapAssumeRoleError,
   type AssumeRoleRequest,
   type AssumedSession,
-} from '../aws/assume-role.js';
+} from '../destination/assume-role.js';
 
 /** Session name prefix: what the customer sees in CloudTrail for the verifier's sessions. */
 export const VERIFY_SESSION_PREFIX = 'ion-dest-verify';
