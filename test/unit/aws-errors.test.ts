@@ -3,7 +3,7 @@ import { STSServiceException } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { TROUBLESHOOTING } from '../../errors/index.js';
 import { describeAwsError, toIonDestError } from '../../aws/aws-errors.js';
-import { mapAssumeRoleError } from '../../verifier/check-assume-role.js';
+import { mapAssumeRoleError } from '../../destination/index.js';
 
 /** An error shaped as the SDK throws it (the only place the SDK is imitated). */
 function sdkError(service: 's3' | 'sts', name: string, status: number, message = name, headers: Record<string, string> = {}) {
