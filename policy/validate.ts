@@ -98,7 +98,7 @@ export const validateExternalId: Validator = (value, field = 'external ID') =>
  * neither stack can deploy. Every place that counts external IDs uses this constant.
  */
 export const MAX_EXTERNAL_IDS = 2;
-export const EXTERNAL_ID_COUNT_RULE = `give one external ID, or ${MAX_EXTERNAL_IDS} during a rotation (the stacks deploy a current and an additional one)`;
+export const EXTERNAL_ID_COUNT_RULE = `one external ID, or up to ${MAX_EXTERNAL_IDS} during a rotation (the stacks deploy a current and an additional one)`;
 
 /**
  * One external ID, or up to MAX_EXTERNAL_IDS during a rotation's overlap window, each
