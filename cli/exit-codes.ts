@@ -1,11 +1,6 @@
-/** Process exit codes, the same for every command. */
-export const EXIT_OK = 0;
-/** A check or a job failed. */
-export const EXIT_FAILED = 1;
-/** Bad usage or bad input, rejected before any AWS call. */
-export const EXIT_BAD_INPUT = 2;
-/** Stopped by Ctrl-C before it finished (`demo`; 128 + SIGINT, as shells report it). */
-export const EXIT_INTERRUPTED = 130;
+import { EXIT_OK } from '../errors/exit-codes.js';
+
+export { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK } from '../errors/exit-codes.js';
 
 /** The exit code of the command being run; a handler sets it, `main` returns it. */
 export const commandOutcome = { exitCode: EXIT_OK };

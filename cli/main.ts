@@ -4,7 +4,7 @@ import { IonDestError } from '../errors/index.js';
 import { readPackageVersion } from '../stacks/cloudformation/package-version.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT_BAD_INPUT, EXIT_OK, commandOutcome } from './exit-codes.js';
-import { reportError } from './report-error.js';
+import { reportError } from '../errors/report-error.js';
 
 // yargs's CommonJS build: its ES module build wraps --help text in the middle of words.
 const yargs = createRequire(import.meta.url)('yargs') as typeof yargsType;

@@ -44,26 +44,40 @@ export function pickOptions<K extends keyof typeof OPTIONS>(
 }
 
 /**
- * The flag each field name of the library's checks stands for. Library calls name a field
- * in words (`bucket name`); on the command line every command names the flag to fix
- * (`--bucket`), the same way everywhere.
+ * The flag each option of the library's calls stands for. A library call names the option
+ * to fix (`roleArn`, destination/parse-destination.ts); on the command line every command
+ * names the flag (`--role-arn`), the same way everywhere.
  */
 export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
-  'role ARN': '--role-arn',
-  'external ID': '--external-id',
-  'bucket name': '--bucket',
+  // The destination (DestinationInput).
+  roleArn: '--role-arn',
+  externalId: '--external-id',
+  additionalExternalId: '--external-id (the second)',
+  retiredExternalIds: '--retired-external-id',
+  bucket: '--bucket',
   region: '--region',
   tenant: '--tenant',
-  'job ID': '--job-id',
-  'expected bucket owner': '--expected-bucket-owner',
-  'max archive size': '--max-archive-size',
-  'part size': '--part-size',
+  expectedBucketOwner: '--expected-bucket-owner',
+  sessionDurationSeconds: '--session-duration',
+  endpointUrl: '--endpoint-url',
+  // aws/endpoint.ts, when a client resolves the endpoint.
+  'endpoint URL': '--endpoint-url',
+  // deliver and cleanup.
+  jobId: '--job-id',
+  maxArchiveSize: '--max-archive-size',
+  partSize: '--part-size',
   concurrency: '--concurrency',
-  'gzip level': '--gzip-level',
-  'max attempts': '--max-attempts',
-  'snapshot time': '--snapshot-time',
-  'session duration': '--session-duration',
-  'older than': '--older-than',
+  gzipLevel: '--gzip-level',
+  maxAttempts: '--max-attempts',
+  snapshotTime: '--snapshot-time',
+  olderThanMs: '--older-than',
+  // audit and the policy builders.
+  roleName: '--role-name',
+  trustedAccountId: '--trusted-account',
+  externalIds: '--external-id',
+  kmsKeyArn: '--kms-key-arn',
+  tenantPrefix: '--tenant-prefix',
+  partition: '--partition',
 };
 
 /**

@@ -16,7 +16,7 @@ export { archiveKey, deliveryPrefix, manifestKey, type ArchiveKind } from './orc
 export { DEFAULT_MAX_ARCHIVE_SIZE, planArchives } from './archive/plan-archives.js';
 export { DEFAULT_GZIP_LEVEL } from './archive/compress-table.js';
 export { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE, choosePartSize, uploadArchive } from './upload/upload-archive.js';
-export { createDeliveryCredentials, refreshMarginMs } from './orchestration/delivery-credentials.js';
+export { createDeliveryCredentials, refreshMarginMs } from '../destination/delivery-credentials.js';
 export { parseDuration, parseSize, formatBytes } from './orchestration/parse-size.js';
 export { createPostgresTableSource, type PostgresTableSource, type PostgresTableSourceOptions } from './sources/postgres-tables.js';
 export { createS3AttachmentSource, parseS3Url, type S3AttachmentSourceOptions } from './sources/s3-attachments.js';

@@ -161,9 +161,9 @@ export function buildPermissionPolicy<T>(parts: PermissionPolicyParts<T>): Polic
  */
 export function permissionPolicy(options: PermissionPolicyOptions): PolicyDocument {
   assertNoProblems([
-    validateBucketName(options.bucket),
-    options.kmsKeyArn === undefined ? undefined : validateKmsKeyArn(options.kmsKeyArn),
-    options.tenantPrefix === undefined ? undefined : validateTenant(options.tenantPrefix, 'tenant prefix'),
+    validateBucketName(options.bucket, 'bucket'),
+    options.kmsKeyArn === undefined ? undefined : validateKmsKeyArn(options.kmsKeyArn, 'kmsKeyArn'),
+    options.tenantPrefix === undefined ? undefined : validateTenant(options.tenantPrefix, 'tenantPrefix'),
   ]);
   const partition = options.partition ?? 'aws';
   return buildPermissionPolicy<never>({

@@ -16,8 +16,9 @@ export interface TrustPolicyOptions {
   /** First Resonance's AWS account (12 digits). */
   trustedAccountId: string;
   /**
-   * One external ID, or several during a rotation's overlap window.
-   * A single ID renders as a string, exactly as in the setup guide; several render as a list.
+   * One external ID, or up to MAX_EXTERNAL_IDS (policy/validate.ts) during a rotation's
+   * overlap window: the stacks deploy no more. A single ID renders as a string, exactly as in
+   * the setup guide; several render as a list.
    */
   externalIds: string | readonly string[];
   partition?: Partition;
@@ -54,14 +55,15 @@ export function buildTrustPolicy<T>(parts: TrustPolicyParts<T>): PolicyDocument<
 
 /**
  * The role's trust policy: First Resonance's account may assume the role, and only
- * when it presents one of the external IDs. Throws INVALID_INPUT for a bad account ID,
- * a bad external ID, no external ID or the same one twice.
+ * when it presents one of the external IDs. Throws INVALID_INPUT (naming `trustedAccountId`
+ * or `externalIds`) for a bad account ID, a bad external ID, no external ID, the same one
+ * twice, or more than MAX_EXTERNAL_IDS.
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html
  */
 export function trustPolicy(options: TrustPolicyOptions): PolicyDocument {
   const ids = typeof options.externalIds === 'string' ? [options.externalIds] : options.externalIds;
-  assertNoProblems([validateTrustedAccountId(options.trustedAccountId), ...validateExternalIds(ids)]);
+  assertNoProblems([validateTrustedAccountId(options.trustedAccountId, 'trustedAccountId'), ...validateExternalIds(ids, 'externalIds')]);
   return buildTrustPolicy<never>({
     principal: accountRootArn(options.partition ?? 'aws', options.trustedAccountId),
     externalIds: options.externalIds,

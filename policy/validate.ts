@@ -90,12 +90,24 @@ export const validateExternalId: Validator = (value, field = 'external ID') =>
   matches(EXTERNAL_ID_PATTERN, value) ? undefined : problem(field, value, EXTERNAL_ID_RULE);
 
 /**
- * One or more external IDs (several during a rotation's overlap window), each valid, no
- * two the same.
+ * The most external IDs a delivery role's trust policy accepts at once: the current one and,
+ * during a rotation's overlap window, one more. Both stacks deploy exactly that many — the
+ * CloudFormation template's `ExternalId` and `AdditionalExternalId` parameters, the Terraform
+ * module's and the cdktf construct's `external_id` and `additional_external_id` — so a trust
+ * policy, a quick-create link, an audit or a verify with more IDs would describe a role
+ * neither stack can deploy. Every place that counts external IDs uses this constant.
+ */
+export const MAX_EXTERNAL_IDS = 2;
+export const EXTERNAL_ID_COUNT_RULE = `one external ID, or up to ${MAX_EXTERNAL_IDS} during a rotation (the stacks deploy a current and an additional one)`;
+
+/**
+ * One external ID, or up to MAX_EXTERNAL_IDS during a rotation's overlap window, each
+ * valid, no two the same.
  */
 export function validateExternalIds(ids: readonly string[], field = 'external ID'): InputProblem[] {
   if (ids.length === 0) return [problem(field, '', 'at least one external ID is required')];
   const problems = ids.map((id) => validateExternalId(id, field)).filter((p): p is InputProblem => p !== undefined);
+  if (ids.length > MAX_EXTERNAL_IDS) problems.push(problem(field, ids.join(' '), `${EXTERNAL_ID_COUNT_RULE}; ${ids.length} given`));
   const seen = new Set<string>();
   for (const id of ids) {
     if (seen.has(id)) problems.push(problem(field, id, 'each external ID is given once (a rotation names two different IDs)'));

@@ -9,7 +9,7 @@ import {
   partitionOfRegion,
   permissionPolicy,
   validateBucketName,
-  validateExternalId,
+  validateExternalIds,
   validateKmsKeyArn,
   validateRegion,
   validateRoleName,
@@ -82,18 +82,27 @@ function timed(id: AuditCheckId, verdict: Verdict, durationMs: number): CheckRes
   return { id, ...verdict, durationMs };
 }
 
-/** Validate before any AWS call. */
+/**
+ * Validate before any AWS call; throws one INVALID_INPUT naming each option (`roleName`,
+ * `externalIds`, …). The external IDs are one, or up to MAX_EXTERNAL_IDS during a rotation:
+ * a trust policy with more is not one the stacks deploy.
+ */
 export function validateAuditOptions(options: AuditOptions): void {
   const ids = typeof options.externalIds === 'string' ? [options.externalIds] : [...options.externalIds];
   assertNoProblems([
-    validateRoleName(options.roleName, '--role-name'),
-    validateBucketName(options.bucket, '--bucket'),
-    validateTrustedAccountId(options.trustedAccountId, '--trusted-account'),
-    ...(ids.length === 0 ? [{ field: '--external-id', value: '', rule: 'at least one external ID is required' }] : ids.map((id) => validateExternalId(id, '--external-id'))),
-    options.region === undefined ? undefined : validateRegion(options.region, '--region'),
-    options.tenantPrefix === undefined ? undefined : validateTenant(options.tenantPrefix, '--tenant-prefix'),
+    validateRoleName(options.roleName, 'roleName'),
+    validateBucketName(options.bucket, 'bucket'),
+    validateTrustedAccountId(options.trustedAccountId, 'trustedAccountId'),
+    ...validateExternalIds(ids, 'externalIds'),
+    options.region === undefined ? undefined : validateRegion(options.region, 'region'),
+    options.tenantPrefix === undefined ? undefined : validateTenant(options.tenantPrefix, 'tenantPrefix'),
   ]);
-  resolveEndpointUrl(options.endpointUrl);
+  try {
+    resolveEndpointUrl(options.endpointUrl);
+  } catch (error) {
+    if (!(error instanceof IonDestError) || error.code !== 'INVALID_INPUT') throw error;
+    assertNoProblems(error.problems.map((p) => ({ ...p, field: 'endpointUrl' })));
+  }
 }
 
 /**

@@ -1,16 +1,6 @@
 import type { STSClient } from '@aws-sdk/client-sts';
-import { assumeDeliveryRole, type AssumeRoleRequest, type AssumedSession } from '../aws/assume-role.js';
+import { assumeDeliveryRole, type AssumeRoleRequest, type AssumedSession } from '../destination/index.js';
 import { pass, type Verdict } from './check-result.js';
-
-export {
-  DEFAULT_SESSION_DURATION_SECONDS,
-  MAX_SESSION_DURATION_SECONDS,
-  MIN_SESSION_DURATION_SECONDS,
-  assumeDeliveryRole,
-  mapAssumeRoleError,
-  type AssumeRoleRequest,
-  type AssumedSession,
-} from '../aws/assume-role.js';
 
 /** Session name prefix: what the customer sees in CloudTrail for the verifier's sessions. */
 export const VERIFY_SESSION_PREFIX = 'ion-dest-verify';

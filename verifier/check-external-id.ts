@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { IonDestError } from '../errors/index.js';
 import { EXTERNAL_ID_MAX_LENGTH, EXTERNAL_ID_MIN_LENGTH } from '../policy/index.js';
-import { MIN_SESSION_DURATION_SECONDS, VERIFY_SESSION_PREFIX, assumeDeliveryRole } from './check-assume-role.js';
+import { MIN_SESSION_DURATION_SECONDS, assumeDeliveryRole } from '../destination/index.js';
+import { VERIFY_SESSION_PREFIX } from './check-assume-role.js';
 import { flag, pass, type Verdict } from './check-result.js';
 
 /** A fresh external ID that cannot equal the real one by chance. */

@@ -3,7 +3,8 @@ import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObject
 import type { STSClient } from '@aws-sdk/client-sts';
 import { describeAwsError, isAccessDenied, mapCommonAwsError, toIonDestError } from '../aws/aws-errors.js';
 import { IonDestError } from '../errors/index.js';
-import { assumeDeliveryRole, MIN_SESSION_DURATION_SECONDS, VERIFY_SESSION_PREFIX, type AssumedSession } from './check-assume-role.js';
+import { assumeDeliveryRole, MIN_SESSION_DURATION_SECONDS, type AssumedSession } from '../destination/index.js';
+import { VERIFY_SESSION_PREFIX } from './check-assume-role.js';
 import { failFrom, flag, pass, skip, toResult, type Verdict } from './check-result.js';
 import type { CheckId, CheckResult } from './types.js';
 

@@ -5,8 +5,8 @@ import { IonDestError, type InputProblem } from '../errors/index.js';
 import { assertNoProblems } from '../policy/index.js';
 import { countStatuses } from './report.js';
 import type { Destination, VerificationReport, VerifyOptions } from './types.js';
-import { findDestinationProblems, type FieldNames } from './validate-options.js';
-import { verifyDestination } from './verify-destination.js';
+import { findDestinationProblems, parseDestination, type DestinationFieldNames, type ParsedDestination } from '../destination/index.js';
+import { verifyParsedDestination } from './verify-destination.js';
 import { DEFAULT_FLEET_CONCURRENCY } from './fleet-defaults.js';
 
 // In a module of its own, so that `verify --help` shows it without loading the AWS SDK.
@@ -39,7 +39,8 @@ function toDestination(record: Record<string, unknown>, row: string, problems: I
   return out as Destination;
 }
 
-function fieldNames(row: string): FieldNames {
+/** A fleet file's fields are named by row and column, so a message points at the cell to fix. */
+function fieldNames(row: string): Partial<DestinationFieldNames> {
   return {
     roleArn: `${row} roleArn`,
     externalId: `${row} externalId`,
@@ -47,7 +48,6 @@ function fieldNames(row: string): FieldNames {
     region: `${row} region`,
     tenant: `${row} tenant`,
     expectedBucketOwner: `${row} expectedBucketOwner`,
-    sessionDurationSeconds: '--session-duration',
   };
 }
 
@@ -106,8 +106,9 @@ export async function readFleetFile(path: string): Promise<Destination[]> {
 export type FleetCommonOptions = Omit<VerifyOptions, keyof Destination>;
 
 /**
- * Verify many destinations with at most `concurrency` at once. `onReport` sees each
- * report as it completes; the result keeps the input order.
+ * Verify many destinations with at most `concurrency` at once. Every destination is
+ * parsed first (one INVALID_INPUT naming `[index] option` for each problem, before any
+ * AWS call); `onReport` sees each report as it completes; the result keeps the input order.
  */
 export async function verifyFleet(
   destinations: readonly Destination[],
@@ -115,18 +116,40 @@ export async function verifyFleet(
   concurrency = DEFAULT_FLEET_CONCURRENCY,
   onReport: (report: VerificationReport, index: number) => void = () => {},
 ): Promise<VerificationReport[]> {
-  const reports: VerificationReport[] = new Array(destinations.length);
+  // Every destination is parsed with the common options before any AWS call: a bad one stops
+  // the fleet before the first is verified, not midway.
+  const problems: InputProblem[] = [];
+  const runs = destinations.map((destination, i) => {
+    const options: VerifyOptions = { ...common, ...destination };
+    const found = findDestinationProblems(options, fieldNames(`[${i}]`));
+    problems.push(...found);
+    return { options, parsed: found.length === 0 ? parseDestination(options) : undefined };
+  });
+  assertNoProblems(uniqueProblems(problems));
+  const reports: VerificationReport[] = new Array(runs.length);
   let next = 0;
   const worker = async () => {
-    while (next < destinations.length) {
+    while (next < runs.length) {
       const index = next++;
-      const report = await verifyDestination({ ...common, ...(destinations[index] as Destination) });
+      const run = runs[index] as (typeof runs)[number];
+      const report = await verifyParsedDestination(run.options, run.parsed as ParsedDestination);
       reports[index] = report;
       onReport(report, index);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, destinations.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, runs.length)) }, worker));
   return reports;
+}
+
+/** Each problem once: a common option (endpoint, session) is wrong for every row alike. */
+function uniqueProblems(problems: readonly InputProblem[]): InputProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.field}\n${p.value}\n${p.rule}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** A fixed-width summary table, one row per destination, with the codes of what failed or warned. */

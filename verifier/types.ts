@@ -1,4 +1,5 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { DestinationInput } from '../destination/index.js';
 import type { ErrorCode } from '../errors/index.js';
 
 /**
@@ -47,39 +48,18 @@ export interface CheckResult<Id extends string = CheckId> {
   durationMs: number;
 }
 
-export interface Destination {
-  roleArn: string;
-  externalId: string;
-  bucket: string;
-  region: string;
-  tenant: string;
-  /** Account that must own the bucket; the role ARN's account when absent. */
-  expectedBucketOwner?: string;
-}
+export type { Destination } from '../destination/index.js';
 
-export interface VerifyOptions extends Destination {
-  /** `--endpoint-url`; AWS_ENDPOINT_URL when absent. */
-  endpointUrl?: string;
+/** verify's options: the destination (parsed by destination/parse-destination.ts) and how to prove it. */
+export interface VerifyOptions extends DestinationInput {
   /** Named profile for the source credentials; the standard chain when absent. */
   profile?: string;
   /** Source credentials; the standard chain (or `profile`) when absent. */
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Skip the calls that must be denied (external ID probes, least-privilege probes). */
   noProbes?: boolean;
-  /** Session length to ask AssumeRole for; proves the role allows what the delivery asks. */
-  sessionDurationSeconds?: number;
   /** Retries per call (aws/clients.ts default when absent). */
   maxAttempts?: number;
-  /**
-   * A second external ID the trust policy must also accept (CloudFormation
-   * `AdditionalExternalId`), during a rotation; `--external-id` given twice.
-   */
-  additionalExternalId?: string;
-  /**
-   * External IDs the trust policy must now refuse (the old one after a rotation):
-   * `external-id-exact` presents each with its wrong IDs. `--retired-external-id`.
-   */
-  retiredExternalIds?: readonly string[];
   /**
    * Prove First Resonance can no longer reach the destination instead (offboarding):
    * the report holds `assume-role`, `list`, `write` and `read`, each passing when the

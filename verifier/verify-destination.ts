@@ -1,12 +1,13 @@
 import { runChecks, runRevocationChecks } from './run-checks.js';
 import type { VerificationReport, VerifyOptions } from './types.js';
-import { validateVerifyOptions } from './validate-options.js';
+import { parseDestination, type ParsedDestination } from '../destination/index.js';
 
 /**
  * Prove a customer destination works: assume the role with the external ID, prove the
  * external ID is required and exact, and rehearse every S3 call the delivery makes,
- * cleaning up whatever it created. Inputs are validated before any AWS call (an
- * IonDestError INVALID_INPUT); every other failure is a check in the report.
+ * cleaning up whatever it created. Inputs are parsed before any AWS call by
+ * `parseDestination` (an IonDestError INVALID_INPUT naming each option); every other
+ * failure is a check in the report.
  *
  * With `expectRevoked`, the opposite proof (offboarding): the report passes only when
  * First Resonance can no longer assume the role, or the role can no longer list, write
@@ -16,8 +17,12 @@ import { validateVerifyOptions } from './validate-options.js';
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-owner-condition.html
  */
 export async function verifyDestination(options: VerifyOptions): Promise<VerificationReport> {
-  const parsed = validateVerifyOptions(options);
-  const expectedBucketOwner = options.expectedBucketOwner ?? parsed.accountId;
+  return verifyParsedDestination(options, parseDestination(options));
+}
+
+/** verifyDestination's run, on options parseDestination has already checked (a fleet checks every row first). */
+export async function verifyParsedDestination(options: VerifyOptions, parsed: ParsedDestination): Promise<VerificationReport> {
+  const { expectedBucketOwner } = parsed;
   const checkedAt = new Date().toISOString();
   const checks = options.expectRevoked ? await runRevocationChecks(options, expectedBucketOwner) : await runChecks(options, expectedBucketOwner);
   return {

@@ -2,7 +2,7 @@ import type { CommandModule } from 'yargs';
 import { assertNoProblems } from '../../policy/index.js';
 import type { AuditOptions } from '../../verifier/audit-destination.js';
 import { EXIT_FAILED, commandOutcome } from '../exit-codes.js';
-import { pickOptions } from '../options.js';
+import { pickOptions, withFlagNames } from '../options.js';
 
 interface AuditArgs {
   'role-name'?: string;
@@ -48,7 +48,8 @@ export const auditCommand: CommandModule<object, AuditArgs> = {
     // Loaded here, not at the top: `--help` and the other commands need none of it (nor the AWS SDK it loads).
     const { auditDestination } = await import('../../verifier/audit-destination.js');
     const { renderChecklist, renderJson } = await import('../../verifier/report.js');
-    const report = await auditDestination(options);
+    // The library checks every value (naming each option); the problems come back named as flags.
+    const report = await withFlagNames(() => auditDestination(options));
     const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
     const heading = `Auditing role ${report.destination.roleArn ?? options.roleName} and bucket ${options.bucket} for account ${options.trustedAccountId}`;
     process.stdout.write(args.json ? renderJson(report) : renderChecklist(heading, report, { colour }));

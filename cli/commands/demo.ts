@@ -14,7 +14,7 @@ import {
 } from '../../policy/index.js';
 import { EXIT_FAILED, EXIT_INTERRUPTED, commandOutcome } from '../exit-codes.js';
 import { pickOptions } from '../options.js';
-import { reportError } from '../report-error.js';
+import { reportError } from '../../errors/report-error.js';
 
 interface DemoArgs {
   method: 'cloudformation' | 'cdktf';

@@ -5,16 +5,11 @@ import {
   partitionOfRegion,
   permissionPolicy,
   trustPolicy,
-  validateBucketName,
-  validateExternalIds,
-  validateKmsKeyArn,
-  validateTenant,
   validateRegion,
   validateRegionInPartition,
-  validateTrustedAccountId,
   type Partition,
 } from '../../policy/index.js';
-import { pickOptions } from '../options.js';
+import { pickOptions, withFlagNames } from '../options.js';
 
 interface PolicyArgs {
   document: 'trust' | 'permissions';
@@ -59,25 +54,21 @@ export const policyCommand: CommandModule<object, PolicyArgs> = {
       args.document === 'trust'
         ? (() => {
             const account = required(args['trusted-account'], '--trusted-account');
-            const ids = args['external-id'] ?? [];
-            assertNoProblems([validateTrustedAccountId(account, '--trusted-account'), ...validateExternalIds(ids, '--external-id')]);
-            return trustPolicy({ trustedAccountId: account, externalIds: ids, partition });
+            // The builder checks the account and the IDs (how many, each, no two the same), naming its options.
+            return withFlagNames(() => trustPolicy({ trustedAccountId: account, externalIds: args['external-id'] ?? [], partition }));
           })()
         : (() => {
             const bucket = required(args.bucket, '--bucket');
             const key = args['kms-key-arn'];
             const tenantPrefix = args['tenant-prefix'] as string | undefined;
-            assertNoProblems([
-              validateBucketName(bucket, '--bucket'),
-              key === undefined ? undefined : validateKmsKeyArn(key, '--kms-key-arn'),
-              tenantPrefix === undefined ? undefined : validateTenant(tenantPrefix, '--tenant-prefix'),
-            ]);
-            return permissionPolicy({
-              bucket,
-              partition,
-              ...(key ? { kmsKeyArn: key } : {}),
-              ...(tenantPrefix !== undefined ? { tenantPrefix } : {}),
-            });
+            return withFlagNames(() =>
+              permissionPolicy({
+                bucket,
+                partition,
+                ...(key !== undefined ? { kmsKeyArn: key } : {}),
+                ...(tenantPrefix !== undefined ? { tenantPrefix } : {}),
+              }),
+            );
           })();
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   },

@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { parseWholeNumber, type AcceptedRange } from '../../delivery/orchestration/parse-size.js';
-import { assertNoProblems } from '../../policy/index.js';
-import { MAX_SESSION_DURATION_SECONDS, MIN_SESSION_DURATION_SECONDS } from '../../aws/session-duration.js';
+import { assertNoProblems, EXTERNAL_ID_COUNT_RULE, MAX_EXTERNAL_IDS } from '../../policy/index.js';
+import { SESSION_DURATION_RULE } from '../../destination/session-duration.js';
 import { DEFAULT_FLEET_CONCURRENCY } from '../../verifier/fleet-defaults.js';
 import type { VerificationReport, VerifyOptions } from '../../verifier/types.js';
 import { EXIT_FAILED, commandOutcome } from '../exit-codes.js';
-import { pickOptions } from '../options.js';
+import { pickOptions, withFlagNames } from '../options.js';
 
 interface VerifyArgs {
   'role-arn'?: string;
@@ -42,17 +42,14 @@ function title(report: VerificationReport): string {
   return `Verifying s3://${d.bucket}/${d.tenant}/ (${d.region}, owner ${d.expectedBucketOwner}) through ${d.roleArn}`;
 }
 
-const SESSION_DURATION_RANGE: AcceptedRange = {
-  min: MIN_SESSION_DURATION_SECONDS,
-  max: MAX_SESSION_DURATION_SECONDS,
-  rule: `a session duration is a whole number of seconds from ${MIN_SESSION_DURATION_SECONDS} to ${MAX_SESSION_DURATION_SECONDS}`,
-};
+/** The flag's syntax only (a whole number); the destination's parser judges the range, with the same rule. */
+const SESSION_DURATION_SYNTAX: AcceptedRange = { min: 0, max: Number.MAX_SAFE_INTEGER, rule: SESSION_DURATION_RULE };
 const FLEET_CONCURRENCY_RANGE: AcceptedRange = { min: 1, max: 64, rule: 'a concurrency is a whole number from 1 to 64' };
 
 /** `--session-duration` in seconds, checked as typed (`"abc"` is named as such, not as NaN). */
 function sessionDuration(args: VerifyArgs): { sessionDurationSeconds?: number } {
   const text = args['session-duration'];
-  return text === undefined ? {} : { sessionDurationSeconds: parseWholeNumber(text, '--session-duration', SESSION_DURATION_RANGE) };
+  return text === undefined ? {} : { sessionDurationSeconds: parseWholeNumber(text, '--session-duration', SESSION_DURATION_SYNTAX) };
 }
 
 function requireFlags(args: VerifyArgs): void {
@@ -68,15 +65,13 @@ function asList(value: string | string[] | undefined): string[] {
 }
 
 /**
- * `--external-id` once, or twice during a rotation (the trust holds at most two IDs:
- * CloudFormation's `ExternalId` and `AdditionalExternalId`).
+ * `--external-id` once, or again during a rotation, at most MAX_EXTERNAL_IDS times
+ * (policy/validate.ts: the trust policy the stacks deploy holds that many).
  */
 function externalIdsOf(args: VerifyArgs): { externalId: string; additionalExternalId?: string } {
   const ids = asList(args['external-id']);
   assertNoProblems([
-    ids.length <= 2
-      ? undefined
-      : { field: '--external-id', value: ids.join(' '), rule: '--external-id is given once, or twice during a rotation (the trust policy holds at most two)' },
+    ids.length <= MAX_EXTERNAL_IDS ? undefined : { field: '--external-id', value: ids.join(' '), rule: `${EXTERNAL_ID_COUNT_RULE}; ${ids.length} given` },
   ]);
   return { externalId: ids[0] as string, ...(ids[1] === undefined ? {} : { additionalExternalId: ids[1] }) };
 }
@@ -85,7 +80,6 @@ function externalIdsOf(args: VerifyArgs): { externalId: string; additionalExtern
 // none of it (nor the AWS SDK it loads).
 
 async function verifyOne(args: VerifyArgs): Promise<void> {
-  const { validateVerifyOptions } = await import('../../verifier/validate-options.js');
   const { verifyDestination } = await import('../../verifier/verify-destination.js');
   const { renderChecklist, renderJson } = await import('../../verifier/report.js');
   requireFlags(args);
@@ -104,14 +98,13 @@ async function verifyOne(args: VerifyArgs): Promise<void> {
     ...(args.profile !== undefined ? { profile: args.profile } : {}),
     ...sessionDuration(args),
   };
-  validateVerifyOptions(options);
-  const report = await verifyDestination(options);
+  // The library parses the destination (and names each option); the problems come back named as flags.
+  const report = await withFlagNames(() => verifyDestination(options));
   process.stdout.write(args.json ? renderJson(report) : renderChecklist(title(report), report, { colour: useColour() }));
   if (!report.ok) commandOutcome.exitCode = EXIT_FAILED;
 }
 
 async function verifyMany(args: VerifyArgs): Promise<void> {
-  const { validateVerifyOptions } = await import('../../verifier/validate-options.js');
   const { readFleetFile, renderFleetSummary, verifyFleet } = await import('../../verifier/fleet.js');
   const given = [...DESTINATION_FLAGS, 'retired-external-id' as const].filter((flag) => args[flag] !== undefined);
   assertNoProblems([
@@ -128,11 +121,12 @@ async function verifyMany(args: VerifyArgs): Promise<void> {
     ...(args.profile !== undefined ? { profile: args.profile } : {}),
     ...sessionDuration(args),
   };
-  // Fail on bad common options (endpoint, duration) before any AWS call.
-  for (const d of destinations.slice(0, 1)) validateVerifyOptions({ ...common, ...d });
-  const reports = await verifyFleet(destinations, common, concurrency, (report) => {
-    if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-  });
+  // verifyFleet parses every destination with the common options (endpoint, duration) before any AWS call.
+  const reports = await withFlagNames(() =>
+    verifyFleet(destinations, common, concurrency, (report) => {
+      if (args.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    }),
+  );
   if (!args.json) process.stdout.write(renderFleetSummary(reports));
   if (reports.some((r) => !r.ok)) commandOutcome.exitCode = EXIT_FAILED;
 }

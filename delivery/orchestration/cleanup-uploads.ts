@@ -2,19 +2,10 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../aws/clients.js';
 import { IonDestError } from '../../errors/index.js';
-import {
-  assertNoProblems,
-  parseRoleArn,
-  validateAccountId,
-  validateBucketName,
-  validateExternalId,
-  validateRegion,
-  validateRegionInPartition,
-  validateRoleArn,
-  validateTenant,
-} from '../../policy/index.js';
+import { findDestinationProblems, parseDestination } from '../../destination/index.js';
+import { assertNoProblems } from '../../policy/index.js';
 import { mapDestinationS3Error, s3Call, toIonDestError } from '../../aws/aws-errors.js';
-import { createDeliveryCredentials } from './delivery-credentials.js';
+import { createDeliveryCredentials } from '../../destination/delivery-credentials.js';
 import { tenantPrefix } from './object-keys.js';
 import { removeDeadSpools } from '../archive/spool.js';
 
@@ -72,19 +63,13 @@ export interface CleanupReport {
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpu-abort-incomplete-mpu-lifecycle-config.html
  */
 export async function cleanupUploads(options: CleanupUploadsOptions): Promise<CleanupReport> {
-  const role = parseRoleArn(options.roleArn);
   assertNoProblems([
-    validateRoleArn(options.roleArn),
-    validateExternalId(options.externalId),
-    validateBucketName(options.bucket),
-    validateRegion(options.region),
-    validateTenant(options.tenant),
-    options.expectedBucketOwner === undefined ? undefined : validateAccountId(options.expectedBucketOwner, 'expected bucket owner'),
-    role ? validateRegionInPartition(options.region, role.partition) : undefined,
+    ...findDestinationProblems(options),
     options.olderThanMs === undefined || (Number.isFinite(options.olderThanMs) && options.olderThanMs >= 0)
       ? undefined
-      : { field: 'older than', value: String(options.olderThanMs), rule: 'the age is a finite, non-negative duration' },
+      : { field: 'olderThanMs', value: String(options.olderThanMs), rule: 'the age is a finite, non-negative duration' },
   ]);
+  const destination = parseDestination(options);
   const removedSpools = await removeDeadSpools(undefined, { dryRun: options.dryRun ?? false });
   const olderThanMs = options.olderThanMs ?? DEFAULT_CLEANUP_AGE_MS;
   const cutoff = (options.now ?? new Date()).getTime() - olderThanMs;
@@ -102,7 +87,7 @@ export async function cleanupUploads(options: CleanupUploadsOptions): Promise<Cl
   const client = createS3Client({
     region: options.region,
     credentials,
-    expectedBucketOwner: options.expectedBucketOwner ?? role?.accountId,
+    expectedBucketOwner: destination.expectedBucketOwner,
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
   });
   try {

@@ -1,17 +1,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { InputProblem } from '../../errors/index.js';
-import {
-  assertNoProblems,
-  parseRoleArn,
-  validateAccountId,
-  validateBucketName,
-  validateExternalId,
-  validateJobId,
-  validateRegion,
-  validateRoleArn,
-  validateRegionInPartition,
-  validateTenant,
-} from '../../policy/index.js';
+import { findDestinationProblems } from '../../destination/index.js';
+import { assertNoProblems, validateJobId } from '../../policy/index.js';
 import type { ProgressListener } from './progress.js';
 import type { AttachmentSource, TableSource } from '../sources/types.js';
 import { DEFAULT_CONCURRENCY } from '../upload/upload-archive.js';
@@ -66,27 +56,20 @@ export interface DeliverSnapshotOptions {
   signal?: AbortSignal;
 }
 
-/** Check every option before any AWS call; throws one INVALID_INPUT listing every problem. */
+/** Check every option before any AWS call; throws one INVALID_INPUT listing every problem, each naming its option. */
 export function validateDeliveryOptions(o: Omit<DeliverSnapshotOptions, 'tables' | 'attachments'>): void {
-  const role = parseRoleArn(o.roleArn);
   const problems: (InputProblem | undefined)[] = [
-    validateRoleArn(o.roleArn),
-    validateExternalId(o.externalId),
-    validateBucketName(o.bucket),
-    validateRegion(o.region),
-    role ? validateRegionInPartition(o.region, role.partition) : undefined,
-    validateTenant(o.tenant),
-    validateJobId(o.jobId),
-    o.expectedBucketOwner === undefined ? undefined : validateAccountId(o.expectedBucketOwner, 'expected bucket owner'),
-    integerIn('max archive size', o.maxArchiveSize, MAX_ARCHIVE_SIZE_RANGE),
-    integerIn('part size', o.partSize, PART_SIZE_RANGE),
+    // The destination's own rules (role, external ID, bucket, region, tenant, owner, endpoint, session length).
+    ...findDestinationProblems(o),
+    validateJobId(o.jobId, 'jobId'),
+    integerIn('maxArchiveSize', o.maxArchiveSize, MAX_ARCHIVE_SIZE_RANGE),
+    integerIn('partSize', o.partSize, PART_SIZE_RANGE),
     integerIn('concurrency', o.concurrency, CONCURRENCY_RANGE),
-    integerIn('gzip level', o.gzipLevel, GZIP_LEVEL_RANGE),
-    integerIn('compress concurrency', o.compressConcurrency, CONCURRENCY_RANGE),
-    integerIn('max attempts', o.maxAttempts, MAX_ATTEMPTS_RANGE),
-    integerIn('session duration', o.sessionDurationSeconds, { min: 900, max: 43_200, rule: 'STS sessions last 900 to 43200 seconds' }),
-    partMemoryProblem(o.partSize, o.concurrency ?? DEFAULT_CONCURRENCY),
-    snapshotTimeProblem(o.snapshotTime),
+    integerIn('gzipLevel', o.gzipLevel, GZIP_LEVEL_RANGE),
+    integerIn('compressConcurrency', o.compressConcurrency, CONCURRENCY_RANGE),
+    integerIn('maxAttempts', o.maxAttempts, MAX_ATTEMPTS_RANGE),
+    partMemoryProblem(o.partSize, o.concurrency ?? DEFAULT_CONCURRENCY, 'partSize'),
+    snapshotTimeProblem(o.snapshotTime, 'snapshotTime'),
   ];
   assertNoProblems(problems);
 }

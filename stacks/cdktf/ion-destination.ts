@@ -33,7 +33,7 @@ import {
   trustPolicyWithTwoExternalIds,
   type PolicyReferences,
 } from './policies.js';
-import { VARIABLE, VARIABLE_SPECS, type VariableName } from './variables.js';
+import { EXTERNAL_ID_VARIABLES, VARIABLE, VARIABLE_SPECS, type VariableName } from './variables.js';
 
 /**
  * What a team gives an {@link IonDestination}: the same inputs as the Terraform
@@ -218,8 +218,9 @@ export class IonDestination extends Construct {
     const refs: PolicyReferences = {
       partition: partition.partition,
       trustedAccountId: token(VARIABLE.trustedAccountId),
-      externalId: token(VARIABLE.externalId),
-      additionalExternalId: token(VARIABLE.additionalExternalId),
+      // One variable per external ID the trust policy accepts (EXTERNAL_ID_VARIABLES, MAX_EXTERNAL_IDS).
+      externalId: token(EXTERNAL_ID_VARIABLES[0]),
+      additionalExternalId: token(EXTERNAL_ID_VARIABLES[1]),
       bucketName: expression(bucketName),
       kmsKeyArn: token(VARIABLE.kmsKeyArn),
       tenantPrefix: token(VARIABLE.tenantPrefix),

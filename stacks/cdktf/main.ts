@@ -4,7 +4,7 @@
  * is synthesized; a bad value stops here with the field, the value and the rule.
  */
 import { App } from 'cdktf';
-import { reportError } from '../../cli/report-error.js';
+import { reportError } from '../../errors/report-error.js';
 import { readDeployConfig } from './config.js';
 import { DestinationStack, STACK_NAME, deployStatePath } from './destination-stack.js';
 import { VARIABLE_SPECS } from './variables.js';

@@ -18,6 +18,7 @@ import {
   KEY_SEGMENT_RULE,
   KMS_KEY_ARN_PATTERN,
   KMS_KEY_ARN_RULE,
+  MAX_EXTERNAL_IDS,
   RESERVED_BUCKET_PREFIXES,
   RESERVED_BUCKET_PREFIX_RULE,
   RESERVED_BUCKET_SUFFIXES,
@@ -56,6 +57,16 @@ export const VARIABLE = {
 } as const;
 
 export type VariableName = (typeof VARIABLE)[keyof typeof VARIABLE];
+
+/**
+ * The variables that carry the role's external IDs, current first: one per ID the trust
+ * policy accepts, MAX_EXTERNAL_IDS (policy/validate.ts), as the CloudFormation template's
+ * EXTERNAL_ID_PARAMETERS. Raising that constant fails to compile here until the module has
+ * a variable for the new ID.
+ */
+export const EXTERNAL_ID_VARIABLES = [VARIABLE.externalId, VARIABLE.additionalExternalId] as const satisfies {
+  readonly length: typeof MAX_EXTERNAL_IDS;
+};
 type BooleanVariable = typeof VARIABLE.useExistingBucket | typeof VARIABLE.eventBridgeNotifications;
 type StringVariable = Exclude<VariableName, BooleanVariable>;
 

@@ -9,6 +9,7 @@ import {
   KEY_SEGMENT_RULE,
   KMS_KEY_ARN_PATTERN,
   KMS_KEY_ARN_RULE,
+  MAX_EXTERNAL_IDS,
   ROLE_NAME_PATTERN,
   ROLE_NAME_RULE,
 } from '../../policy/index.js';
@@ -32,6 +33,15 @@ export const PARAMETER = {
 } as const;
 
 export type ParameterName = (typeof PARAMETER)[keyof typeof PARAMETER];
+
+/**
+ * The parameters that carry the role's external IDs, current first: one per ID the trust
+ * policy accepts, MAX_EXTERNAL_IDS (policy/validate.ts). Raising that constant fails to
+ * compile here until the template has a parameter for the new ID.
+ */
+export const EXTERNAL_ID_PARAMETERS = [PARAMETER.externalId, PARAMETER.additionalExternalId] as const satisfies {
+  readonly length: typeof MAX_EXTERNAL_IDS;
+};
 
 /** @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/parameters-section-structure.html */
 export interface CfnParameter {

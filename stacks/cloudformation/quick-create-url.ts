@@ -3,7 +3,7 @@ import {
   assertNoProblems,
   partitionOfRegion,
   validateBucketName,
-  validateExternalId,
+  validateExternalIds,
   validateKmsKeyArn,
   validateTenant,
   validateRegion,
@@ -13,12 +13,10 @@ import {
   validateTrustedAccountId,
   type Partition,
 } from '../../policy/index.js';
-import { FALSE, PARAMETER, TRUE, type ParameterName } from './parameters.js';
+import { EXTERNAL_ID_PARAMETERS, FALSE, PARAMETER, TRUE, type ParameterName } from './parameters.js';
 
 /** Stack name the link proposes when none is given. */
 export const DEFAULT_STACK_NAME = 'ion-snapshot-destination';
-/** The template takes one external ID, and a second only during a rotation. */
-export const MAX_EXTERNAL_IDS = 2;
 
 /** A console quick-create link's form in one partition: the console's origin and the route of its quick-create page. */
 export interface QuickCreateForm {
@@ -91,14 +89,8 @@ export function checkQuickCreateOptions(o: QuickCreateOptions): (InputProblem | 
     o.accessLogBucket === undefined ? undefined : validateBucketName(o.accessLogBucket, '--access-log-bucket'),
     o.tenantPrefix === undefined ? undefined : validateTenant(o.tenantPrefix, '--tenant-prefix'),
   ];
-  if (o.externalIds.length === 0 || o.externalIds.length > MAX_EXTERNAL_IDS) {
-    problems.push({
-      field: '--external-id',
-      value: o.externalIds.join(','),
-      rule: `give one external ID, or two during a rotation (${o.externalIds.length} given)`,
-    });
-  }
-  problems.push(...o.externalIds.map((id) => validateExternalId(id, '--external-id')));
+  // One, or up to MAX_EXTERNAL_IDS during a rotation (one per template parameter), each valid, no two the same.
+  problems.push(...validateExternalIds(o.externalIds, '--external-id'));
   const partition = partitionOfRegion(o.region);
   if (partition && QUICK_CREATE_FORMS[partition] === undefined) {
     problems.push({
@@ -108,9 +100,6 @@ export function checkQuickCreateOptions(o: QuickCreateOptions): (InputProblem | 
         `AWS's documentation shows no console quick-create link form for the ${partition} partition, so no link is printed; ` +
         'the admin creates the stack in that partition\'s CloudFormation console from the --template-url, with these parameter values',
     });
-  }
-  if (o.externalIds.length === 2 && o.externalIds[0] === o.externalIds[1]) {
-    problems.push({ field: '--external-id', value: o.externalIds[1] ?? '', rule: 'the two external IDs must differ' });
   }
   if (o.useExistingBucket && o.bucketName === undefined) {
     problems.push({ field: '--bucket-name', value: '', rule: '--use-existing-bucket needs --bucket-name, the existing bucket' });
@@ -149,8 +138,7 @@ export function buildQuickCreateUrl(options: QuickCreateOptions): string {
   assertNoProblems(checkQuickCreateOptions(options));
   const values: [ParameterName, string | undefined][] = [
     [PARAMETER.trustedAccountId, options.trustedAccountId],
-    [PARAMETER.externalId, options.externalIds[0]],
-    [PARAMETER.additionalExternalId, options.externalIds[1]],
+    ...EXTERNAL_ID_PARAMETERS.map((name, i): [ParameterName, string | undefined] => [name, options.externalIds[i]]),
     [PARAMETER.bucketName, options.bucketName],
     [PARAMETER.useExistingBucket, options.useExistingBucket ? TRUE : undefined],
     [PARAMETER.kmsKeyArn, options.kmsKeyArn],

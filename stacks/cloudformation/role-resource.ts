@@ -2,7 +2,7 @@ import { DELIVERY_POLICY_NAME, accountRootArn, buildPermissionPolicy, buildTrust
 import { destinationBucketArn, destinationBucketObjectsArn } from './bucket-resources.js';
 import { CONDITION } from './conditions.js';
 import { ifCondition, join, onlyIf, PARTITION_PSEUDO, ref, sub, type CfnIntrinsic } from './intrinsics.js';
-import { PARAMETER } from './parameters.js';
+import { EXTERNAL_ID_PARAMETERS, PARAMETER } from './parameters.js';
 import type { CfnResource } from './resource-names.js';
 
 /** Name of the role's inline permission policy (policy/bucket-settings.ts). */
@@ -18,7 +18,7 @@ export function buildTrustPolicyValue(): CfnIntrinsic {
     CONDITION.hasAdditionalExternalId,
     buildTrustPolicy<CfnIntrinsic>({
       principal,
-      externalIds: [ref(PARAMETER.externalId), ref(PARAMETER.additionalExternalId)],
+      externalIds: EXTERNAL_ID_PARAMETERS.map(ref),
     }),
     buildTrustPolicy<CfnIntrinsic>({ principal, externalIds: ref(PARAMETER.externalId) }),
   );

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../aws/clients.js';
 import { deliverSnapshot, directoryTableSource, type AttachmentSource, type DeliveryProgressEvent } from '../../delivery/index.js';
 import { IonDestError } from '../../errors/index.js';
-import { assumeDeliveryRole } from '../../aws/assume-role.js';
+import { assumeDeliveryRole } from '../../destination/assume-role.js';
 import { createStsClient } from '../../aws/clients.js';
 import { CUSTOMER_ACCOUNT_ID, assumeRoleAs } from '../../emulator/accounts.js';
 import { startEmulator, type Emulator } from '../../emulator/emulator.js';

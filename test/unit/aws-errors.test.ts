@@ -10,7 +10,7 @@ import {
   type AwsErrorFacts,
   type CredentialKind,
 } from '../../aws/aws-errors.js';
-import { mapAssumeRoleError } from '../../verifier/check-assume-role.js';
+import { mapAssumeRoleError } from '../../destination/index.js';
 
 /** An error shaped as the SDK throws it (the only place the SDK is imitated). */
 function sdkError(service: 's3' | 'sts', name: string, status: number, message = name, headers: Record<string, string> = {}) {

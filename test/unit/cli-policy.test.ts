@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contractDocument } from '../fixtures/contract.js';
-import { REGIONS_BY_PARTITION, permissionPolicy } from '../../policy/index.js';
+import { EXTERNAL_ID_COUNT_RULE, REGIONS_BY_PARTITION, permissionPolicy } from '../../policy/index.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('ion-dest regions', () => {
@@ -57,6 +57,16 @@ describe('ion-dest policy', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('Invalid --trusted-account "12345": an AWS account ID is exactly 12 digits');
     expect(r.stderr).toContain('Invalid --external-id "x": an external ID is 2 to 1224 characters');
+  });
+
+  it('refuses a third --external-id: neither stack deploys a trust policy with three', async () => {
+    const r = await runCli(['policy', 'trust', '--trusted-account', '111122223333', '--external-id', 'ion-acme-1', '--external-id', 'ion-acme-2', '--external-id', 'ion-acme-3']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`Invalid --external-id "ion-acme-1 ion-acme-2 ion-acme-3": ${EXTERNAL_ID_COUNT_RULE}; 3 given.`);
+    const two = await runCli(['policy', 'trust', '--trusted-account', '111122223333', '--external-id', 'ion-acme-1', '--external-id', 'ion-acme-2']);
+    expect(two.code).toBe(0);
+    expect(JSON.parse(two.stdout).Statement[0].Condition.StringEquals['sts:ExternalId']).toEqual(['ion-acme-1', 'ion-acme-2']);
   });
 
   it.each([

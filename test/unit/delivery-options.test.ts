@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IonDestError } from '../../errors/index.js';
-import { refreshMarginMs, MAX_REFRESH_MARGIN_MS } from '../../delivery/orchestration/delivery-credentials.js';
+import { refreshMarginMs, MAX_REFRESH_MARGIN_MS } from '../../destination/delivery-credentials.js';
 import { parseDuration, parseSize } from '../../delivery/orchestration/parse-size.js';
 import { choosePartSize, DEFAULT_PART_SIZE, MAX_PARTS } from '../../delivery/upload/upload-archive.js';
 import { validateDeliveryOptions, type DeliverSnapshotOptions } from '../../delivery/orchestration/deliver-options.js';
@@ -82,7 +82,7 @@ describe('validateDeliveryOptions: every problem at once, before any AWS call', 
     } catch (error) {
       expect(error).toBeInstanceOf(IonDestError);
       const fields = (error as IonDestError).problems.map((p) => p.field);
-      expect(fields).toEqual(['role ARN', 'tenant', 'job ID', 'part size', 'concurrency']);
+      expect(fields).toEqual(['roleArn', 'tenant', 'jobId', 'partSize', 'concurrency']);
     }
   });
   it('rejects a region outside the role ARN partition', () => {

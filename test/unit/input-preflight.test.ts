@@ -76,8 +76,8 @@ describe('sizes and counts: ranges that work, values echoed as typed', () => {
       jobId: 'job-1',
     };
     const problems = problemsOf(() => validateDeliveryOptions({ ...base, partSize: 5 * GiB, maxArchiveSize: 5 * TiB + 1 }));
-    expect(problems).toContainEqual({ field: 'max archive size', value: String(5 * TiB + 1), rule: expect.stringContaining('5TiB') });
-    expect(problems).toContainEqual({ field: 'part size', value: String(5 * GiB), rule: expect.stringContaining('to 1GiB') });
+    expect(problems).toContainEqual({ field: 'maxArchiveSize', value: String(5 * TiB + 1), rule: expect.stringContaining('5TiB') });
+    expect(problems).toContainEqual({ field: 'partSize', value: String(5 * GiB), rule: expect.stringContaining('to 1GiB') });
     expect(problemsOf(() => validateDeliveryOptions({ ...base, partSize: GiB, concurrency: 1, maxArchiveSize: 5 * TiB }))).toEqual([]);
   });
 
@@ -253,7 +253,7 @@ describe('messages name the flag, as every command does', () => {
   });
 
   it('a rejected promise is renamed too', async () => {
-    const rejected = withFlagNames(() => Promise.reject(new IonDestError('INVALID_INPUT', 'x', { source: 'user', problems: [{ field: 'bucket name', value: 'B', rule: 'r' }] })));
+    const rejected = withFlagNames(() => Promise.reject(new IonDestError('INVALID_INPUT', 'x', { source: 'user', problems: [{ field: 'bucket', value: 'B', rule: 'r' }] })));
     await expect(rejected).rejects.toThrow('Invalid --bucket "B": r.');
   });
 });

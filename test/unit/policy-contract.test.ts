@@ -62,9 +62,11 @@ describe('policy builders against the setup guide contract', () => {
 
 describe('policy builders reject bad input before building anything', () => {
   it.each([
-    ['a wildcard account', () => trustPolicy({ trustedAccountId: '*', externalIds: 'ion-acme-1' }), 'trusted account ID'],
+    ['a wildcard account', () => trustPolicy({ trustedAccountId: '*', externalIds: 'ion-acme-1' }), 'Invalid trustedAccountId "*"'],
     ['no external ID', () => trustPolicy({ trustedAccountId: ACCOUNT, externalIds: [] }), 'at least one external ID'],
     ['the same external ID twice', () => trustPolicy({ trustedAccountId: ACCOUNT, externalIds: ['id-1', 'id-1'] }), 'given once'],
+    // Neither stack can deploy a third (MAX_EXTERNAL_IDS): a document with one would describe a role no stack makes.
+    ['three external IDs', () => trustPolicy({ trustedAccountId: ACCOUNT, externalIds: ['id-1', 'id-2', 'id-3'] }), 'Invalid externalIds "id-1 id-2 id-3": one external ID, or up to 2 during a rotation'],
     ['a wildcard bucket', () => permissionPolicy({ bucket: '*' }), 'bucket name'],
     ['an alias instead of a key ARN', () => permissionPolicy({ bucket: BUCKET, kmsKeyArn: 'arn:aws:kms:us-east-1:444455556666:alias/k' }), 'KMS key ARN'],
   ])('%s', (_name, build, fragment) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateExternalId } from '../../policy/index.js';
 import { rotationProbes } from '../../verifier/check-external-id.js';
-import { findDestinationProblems } from '../../verifier/validate-options.js';
+import { findDestinationProblems } from '../../destination/index.js';
 import type { VerifyOptions } from '../../verifier/types.js';
 
 const OLD = 'ion-acme-7f3a9c';
@@ -32,11 +32,11 @@ describe('rotationProbes: the wrong IDs during and after a rotation', () => {
 describe('rotation options are checked before any AWS call', () => {
   const base: VerifyOptions = { roleArn: 'arn:aws:iam::444455556666:role/ion-delivery', externalId: OLD, bucket: 'acme-ion-snapshots', region: 'us-east-1', tenant: 'acme' };
   it.each([
-    ['a second ID equal to the first', { additionalExternalId: OLD }, '--external-id (the second)', 'must differ from the first'],
-    ['a second ID with a space', { additionalExternalId: 'ion acme' }, '--external-id (the second)', ''],
-    ['a retired ID that is the current one', { retiredExternalIds: [OLD] }, '--retired-external-id', 'cannot also be one the role must accept'],
-    ['a retired ID that is the second one', { additionalExternalId: NEW, retiredExternalIds: [NEW] }, '--retired-external-id', 'cannot also be one the role must accept'],
-    ['a retired ID too short', { retiredExternalIds: ['x'] }, '--retired-external-id', ''],
+    ['a second ID equal to the first', { additionalExternalId: OLD }, 'additionalExternalId', 'must differ from the first'],
+    ['a second ID with a space', { additionalExternalId: 'ion acme' }, 'additionalExternalId', ''],
+    ['a retired ID that is the current one', { retiredExternalIds: [OLD] }, 'retiredExternalIds', 'cannot also be one the role must accept'],
+    ['a retired ID that is the second one', { additionalExternalId: NEW, retiredExternalIds: [NEW] }, 'retiredExternalIds', 'cannot also be one the role must accept'],
+    ['a retired ID too short', { retiredExternalIds: ['x'] }, 'retiredExternalIds', ''],
   ])('%s', (_name, extra, field, rule) => {
     const problems = findDestinationProblems({ ...base, ...extra });
     expect(problems.length).toBeGreaterThan(0);

@@ -59,7 +59,7 @@ describe('permissionPolicy with a tenant prefix', () => {
       }
       expect(error).toBeInstanceOf(IonDestError);
       expect((error as IonDestError).code).toBe('INVALID_INPUT');
-      expect((error as Error).message).toContain('tenant prefix');
+      expect((error as Error).message).toContain(`Invalid tenantPrefix ${JSON.stringify(prefix)}`);
       expect((error as Error).message).toContain('a tenant is 1 to 128 characters');
     },
   );

@@ -13,13 +13,13 @@ const GOOD: VerifyOptions = {
 
 describe('verifyDestination input validation', () => {
   it.each<[string, Partial<VerifyOptions>, string[]]>([
-    ['a malformed role ARN', { roleArn: 'arn:aws:iam::12:role/x' }, ['--role-arn']],
-    ['a region outside the role partition', { region: 'us-gov-west-1' }, ['--region']],
-    ['a tenant that would leave its prefix', { tenant: '../other' }, ['--tenant']],
-    ['a bad expected bucket owner', { expectedBucketOwner: 'acme' }, ['--expected-bucket-owner']],
-    ['a session shorter than AWS allows', { sessionDurationSeconds: 60 }, ['--session-duration']],
-    ['several problems at once', { bucket: 'A', externalId: 'x' }, ['--external-id', '--bucket']],
-    ['an endpoint that is not a URL', { endpointUrl: 'localhost:4566' }, ['endpoint URL']],
+    ['a malformed role ARN', { roleArn: 'arn:aws:iam::12:role/x' }, ['roleArn']],
+    ['a region outside the role partition', { region: 'us-gov-west-1' }, ['region']],
+    ['a tenant that would leave its prefix', { tenant: '../other' }, ['tenant']],
+    ['a bad expected bucket owner', { expectedBucketOwner: 'acme' }, ['expectedBucketOwner']],
+    ['a session shorter than AWS allows', { sessionDurationSeconds: 60 }, ['sessionDurationSeconds']],
+    ['several problems at once', { bucket: 'A', externalId: 'x' }, ['externalId', 'bucket']],
+    ['an endpoint that is not a URL', { endpointUrl: 'localhost:4566' }, ['endpointUrl']],
   ])('rejects %s before asking for credentials', async (_name, change, fields) => {
     let credentialCalls = 0;
     const credentials = async () => {

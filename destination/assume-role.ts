@@ -1,7 +1,7 @@
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { IonDestError } from '../errors/index.js';
-import { isAccessDenied, toIonDestError, type AwsErrorFacts } from './aws-errors.js';
+import { isAccessDenied, toIonDestError, type AwsErrorFacts } from '../aws/aws-errors.js';
 
 export { DEFAULT_SESSION_DURATION_SECONDS, MAX_SESSION_DURATION_SECONDS, MIN_SESSION_DURATION_SECONDS } from './session-duration.js';
 

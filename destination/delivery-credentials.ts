@@ -1,8 +1,8 @@
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { assumeDeliveryRole, DEFAULT_SESSION_DURATION_SECONDS } from '../../aws/assume-role.js';
-import { createStsClient, type AwsClientOptions } from '../../aws/clients.js';
-import { IonDestError } from '../../errors/index.js';
+import { assumeDeliveryRole, DEFAULT_SESSION_DURATION_SECONDS } from './assume-role.js';
+import { createStsClient, type AwsClientOptions } from '../aws/clients.js';
+import { IonDestError } from '../errors/index.js';
 
 /**
  * Session length the delivery asks for. One hour is IAM's default MaxSessionDuration for
@@ -69,7 +69,7 @@ export interface DeliveryCredentialsOptions {
  * (aws/clients.ts); and it reports neither each new session (`onSession`, the progress
  * events) nor the AssumeRole request ID the verifier's report shows. Wrapping it for all
  * that would leave as much code as this, and a second AssumeRole path beside the
- * verifier's. Both use `assumeDeliveryRole` (aws/assume-role.ts), the one AssumeRole call
+ * verifier's. Both use `assumeDeliveryRole` (destination/assume-role.ts), the one AssumeRole call
  * and its error mapping.
  *
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_create_for-user_externalid.html

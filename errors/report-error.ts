@@ -1,5 +1,6 @@
-import { TROUBLESHOOTING, isIonDestError } from '../errors/index.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED } from './exit-codes.js';
+import { isIonDestError } from './ion-dest-error.js';
+import { TROUBLESHOOTING } from './troubleshooting.js';
 
 /**
  * Print an error the way every command does: the message, then cause and fix from

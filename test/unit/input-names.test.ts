@@ -1,0 +1,224 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { cleanupUploads, deliverSnapshot, directoryAttachmentSource, directoryTableSource } from '../../delivery/index.js';
+import { IonDestError } from '../../errors/index.js';
+import { permissionPolicy, trustPolicy } from '../../policy/index.js';
+import { auditDestination, verifyDestination } from '../../verifier/index.js';
+import { verifyFleet } from '../../verifier/fleet.js';
+import { runCli } from '../helpers/run-cli.js';
+
+/**
+ * The CLI parses its flags once and leaves the checking to the library, which checks once:
+ * for the same bad value, the command's message names the flag (`--bucket`) and the library
+ * call's names the option (`bucket`), and neither sends a request. Every request goes to an
+ * endpoint that only counts what it receives (as in test/delivery/preflight-cli.test.ts).
+ */
+describe('bad input: the CLI names the flag, the library the option, before any AWS request', () => {
+  let server: Server;
+  let endpoint = '';
+  let requests: string[] = [];
+  const work = mkdtempSync(join(tmpdir(), 'ion-dest-input-names-'));
+  const tables = join(work, 'tables');
+  const attachments = join(work, 'attachments');
+  const fleet = join(work, 'fleet.csv');
+  const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
+  const env = { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: 'us-east-1' };
+
+  const ROLE_ARN = 'arn:aws:iam::444455556666:role/ion-delivery';
+  const ID = 'ion-acme-7f3a9c';
+  const DESTINATION = { roleArn: ROLE_ARN, externalId: ID, bucket: 'acme-ion-snapshots', region: 'us-east-1', tenant: 'acme' };
+  const FLAGS: Record<string, string> = {
+    '--role-arn': ROLE_ARN,
+    '--external-id': ID,
+    '--bucket': 'acme-ion-snapshots',
+    '--region': 'us-east-1',
+    '--tenant': 'acme',
+  };
+  const flags = (overrides: Record<string, string> = {}) => Object.entries({ ...FLAGS, ...overrides }).flatMap(([flag, value]) => [flag, value]);
+  const AUDIT = () => ['audit', '--role-name', 'ion-delivery', '--bucket', 'acme-ion-snapshots', '--region', 'us-east-1', ...at()];
+  /** Every command that could call AWS is pointed at the counting endpoint. */
+  const at = () => ['--endpoint-url', endpoint];
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      requests.push(`${req.method} ${req.url}`);
+      req.resume();
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    mkdirSync(tables);
+    mkdirSync(attachments);
+    writeFileSync(join(tables, 'orders.csv'), 'id\n1\n');
+    writeFileSync(join(attachments, 'a.pdf'), 'pdf');
+    writeFileSync(fleet, `role_arn,external_id,bucket,region,tenant\n${ROLE_ARN},${ID},acme-ion-snapshots,us-east-1,acme\n`);
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  beforeEach(() => {
+    requests = [];
+  });
+
+  const sources = () => ({ tables: directoryTableSource(tables), attachments: directoryAttachmentSource(attachments) });
+
+  /** [what, command line, the same value through the library, flag, option, the value as both show it] */
+  const CASES: [string, () => string[], () => unknown, string, string, string][] = [
+    [
+      'verify: a bucket name with capitals',
+      () => ['verify', ...flags({ '--bucket': 'Acme_Snapshots' }), ...at()],
+      () => verifyDestination({ ...DESTINATION, bucket: 'Acme_Snapshots', endpointUrl: endpoint, credentials }),
+      '--bucket',
+      'bucket',
+      'Acme_Snapshots',
+    ],
+    [
+      'verify: a session shorter than AssumeRole allows',
+      () => ['verify', ...flags(), '--session-duration', '60', ...at()],
+      () => verifyDestination({ ...DESTINATION, sessionDurationSeconds: 60, endpointUrl: endpoint, credentials }),
+      '--session-duration',
+      'sessionDurationSeconds',
+      '60',
+    ],
+    [
+      'verify: a bucket owner that is not an account ID',
+      () => ['verify', ...flags({ '--expected-bucket-owner': 'acme' }), ...at()],
+      () => verifyDestination({ ...DESTINATION, expectedBucketOwner: 'acme', endpointUrl: endpoint, credentials }),
+      '--expected-bucket-owner',
+      'expectedBucketOwner',
+      'acme',
+    ],
+    [
+      'verify: the same external ID twice for a rotation',
+      () => ['verify', ...flags(), '--external-id', ID, ...at()],
+      () => verifyDestination({ ...DESTINATION, additionalExternalId: ID, endpointUrl: endpoint, credentials }),
+      '--external-id (the second)',
+      'additionalExternalId',
+      ID,
+    ],
+    [
+      'verify --fleet: a session shorter than AssumeRole allows',
+      () => ['verify', '--fleet', fleet, '--session-duration', '60', ...at()],
+      () => verifyFleet([DESTINATION], { sessionDurationSeconds: 60, endpointUrl: endpoint, credentials }),
+      '--session-duration',
+      'sessionDurationSeconds',
+      '60',
+    ],
+    [
+      'audit: a trusted account that is not an account ID',
+      () => [...AUDIT(), '--trusted-account', '1234', '--external-id', ID],
+      () => auditDestination({ roleName: 'ion-delivery', bucket: 'acme-ion-snapshots', region: 'us-east-1', trustedAccountId: '1234', externalIds: [ID], endpointUrl: endpoint, credentials }),
+      '--trusted-account',
+      'trustedAccountId',
+      '1234',
+    ],
+    [
+      'audit: three external IDs, more than the stacks deploy',
+      () => [...AUDIT(), '--trusted-account', '111122223333', '--external-id', 'id-1', '--external-id', 'id-2', '--external-id', 'id-3'],
+      () =>
+        auditDestination({
+          roleName: 'ion-delivery',
+          bucket: 'acme-ion-snapshots',
+          region: 'us-east-1',
+          trustedAccountId: '111122223333',
+          externalIds: ['id-1', 'id-2', 'id-3'],
+          endpointUrl: endpoint,
+          credentials,
+        }),
+      '--external-id',
+      'externalIds',
+      'id-1 id-2 id-3',
+    ],
+    [
+      'deliver: a job ID ending in a dot',
+      () => ['deliver', ...flags({ '--job-id': 'j.' }), '--tables', tables, '--attachments', attachments, ...at()],
+      () => deliverSnapshot({ ...DESTINATION, jobId: 'j.', ...sources(), endpointUrl: endpoint, sourceCredentials: credentials, maxAttempts: 1 }),
+      '--job-id',
+      'jobId',
+      'j.',
+    ],
+    [
+      'deliver: a role path with an empty segment',
+      () => ['deliver', ...flags({ '--role-arn': 'arn:aws:iam::444455556666:role//x', '--job-id': 'j1' }), '--tables', tables, '--attachments', attachments, ...at()],
+      () =>
+        deliverSnapshot({ ...DESTINATION, roleArn: 'arn:aws:iam::444455556666:role//x', jobId: 'j1', ...sources(), endpointUrl: endpoint, sourceCredentials: credentials, maxAttempts: 1 }),
+      '--role-arn',
+      'roleArn',
+      'arn:aws:iam::444455556666:role//x',
+    ],
+    [
+      'deliver: a region outside the role ARN partition',
+      () => ['deliver', ...flags({ '--region': 'cn-north-1', '--job-id': 'j1' }), '--tables', tables, '--attachments', attachments, ...at()],
+      () => deliverSnapshot({ ...DESTINATION, region: 'cn-north-1', jobId: 'j1', ...sources(), endpointUrl: endpoint, sourceCredentials: credentials, maxAttempts: 1 }),
+      '--region',
+      'region',
+      'cn-north-1',
+    ],
+    [
+      'cleanup: a tenant ending in a dot',
+      () => ['cleanup', ...flags({ '--tenant': 'acme.' }), ...at()],
+      () => cleanupUploads({ ...DESTINATION, tenant: 'acme.', endpointUrl: endpoint, sourceCredentials: credentials }),
+      '--tenant',
+      'tenant',
+      'acme.',
+    ],
+    [
+      'cleanup: an external ID AWS would refuse',
+      () => ['cleanup', ...flags({ '--external-id': 'ion acme' }), ...at()],
+      () => cleanupUploads({ ...DESTINATION, externalId: 'ion acme', endpointUrl: endpoint, sourceCredentials: credentials }),
+      '--external-id',
+      'externalId',
+      'ion acme',
+    ],
+    [
+      'policy trust: three external IDs',
+      () => ['policy', 'trust', '--trusted-account', '111122223333', '--external-id', 'id-1', '--external-id', 'id-2', '--external-id', 'id-3'],
+      () => trustPolicy({ trustedAccountId: '111122223333', externalIds: ['id-1', 'id-2', 'id-3'] }),
+      '--external-id',
+      'externalIds',
+      'id-1 id-2 id-3',
+    ],
+    [
+      'policy trust: a short account ID',
+      () => ['policy', 'trust', '--trusted-account', '12345', '--external-id', ID],
+      () => trustPolicy({ trustedAccountId: '12345', externalIds: ID }),
+      '--trusted-account',
+      'trustedAccountId',
+      '12345',
+    ],
+    [
+      'policy permissions: a KMS alias instead of a key',
+      () => ['policy', 'permissions', '--bucket', 'acme-ion-snapshots', '--kms-key-arn', 'arn:aws:kms:us-east-1:444455556666:alias/k'],
+      () => permissionPolicy({ bucket: 'acme-ion-snapshots', kmsKeyArn: 'arn:aws:kms:us-east-1:444455556666:alias/k' }),
+      '--kms-key-arn',
+      'kmsKeyArn',
+      'arn:aws:kms:us-east-1:444455556666:alias/k',
+    ],
+  ];
+
+  it.each(CASES)('%s', async (_what, commandLine, libraryCall, flag, option, value) => {
+    const cli = await runCli(commandLine(), { env });
+    expect(cli.stderr).toContain(`error [INVALID_INPUT]: Invalid ${flag} ${JSON.stringify(value)}:`);
+    expect(cli.stderr).not.toContain(`Invalid ${option} `);
+    expect(cli.code).toBe(2);
+
+    const error = await (async () => libraryCall())().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(IonDestError);
+    expect((error as IonDestError).code).toBe('INVALID_INPUT');
+    expect((error as IonDestError).problems).toContainEqual(expect.objectContaining({ field: option, value }));
+    expect((error as IonDestError).message).toContain(`Invalid ${option} ${JSON.stringify(value)}:`);
+    expect((error as IonDestError).message).not.toContain(`Invalid ${flag} `);
+
+    expect(requests).toEqual([]);
+  });
+});
