@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +39,26 @@ export interface RunningDemo {
   variables: [string, string][];
   /** Everything the demo printed so far (stdout and stderr, interleaved). */
   output(): string;
-  /** Ctrl-C, as in a terminal (SIGINT to the demo's process group); resolves with the exit code. */
+  /**
+   * SIGINT to the demo program (the `node …/ion-dest demo` process under npx), as Ctrl-C
+   * gives it; resolves with npx's exit code, which is the program's. (Sent to npx's whole
+   * process group, as a terminal does, npm itself answers with 130 whatever the program returns.)
+   */
   interrupt(): Promise<number | null>;
   /** SIGKILL the process group if it is still running (after a failed test). */
   kill(): void;
+}
+
+/** The process under `root` (itself included) whose command line runs `ion-dest demo`, not npm. */
+function demoProcess(root: number): number | undefined {
+  const ps = spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' });
+  const rows = ps.stdout.split('\n').map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l)).filter((m) => m !== null).map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+  const tree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const r of rows) if (tree.has(r.ppid) && !tree.has(r.pid)) (tree.add(r.pid), (grew = true));
+  }
+  return rows.find((r) => tree.has(r.pid) && /^node\s.*ion-dest demo/.test(r.args))?.pid;
 }
 
 /** Start the demo in `dir` (with ion-dest installed there) and wait for its export line. */
@@ -51,7 +67,7 @@ export function startKeepRunningDemo(dir: string): Promise<RunningDemo> {
     cwd: dir,
     env: clearedEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Its own process group, so that Ctrl-C can reach npx, node and the emulator as a terminal's would.
+    // Its own process group, so that a failed test can kill npx, node and the emulator at once.
     detached: true,
   });
   let output = '';
@@ -90,7 +106,11 @@ export function startKeepRunningDemo(dir: string): Promise<RunningDemo> {
         variables,
         output: () => output,
         async interrupt() {
-          if (exited === undefined && child.pid !== undefined) process.kill(-child.pid, 'SIGINT');
+          if (exited === undefined && child.pid !== undefined) {
+            const pid = demoProcess(child.pid);
+            if (pid === undefined) throw new Error(`no ion-dest demo process under npx (pid ${child.pid})`);
+            process.kill(pid, 'SIGINT');
+          }
           const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), STOP_TIMEOUT_MS).unref());
           const code = await Promise.race([exit, timeout]);
           if (code === 'timeout') {
