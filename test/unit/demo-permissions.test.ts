@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CUSTOMER_AUDIT_ACTIONS,
   CUSTOMER_LIST_ACTIONS,
+  CUSTOMER_READ_ACTIONS,
   CUSTOMER_STACK_ACTIONS,
   VENDOR_ACTIONS,
   customerDemoActions,
@@ -50,10 +51,12 @@ describe("docs/demo.md's permissions for the demo against real AWS", () => {
 });
 
 describe("the emulator customer's policy", () => {
-  it('allows each of the demo actions once, and nothing else', () => {
+  it('allows each of the demo actions once, reading the delivered objects, and nothing else', () => {
     const policy = customerDemoPolicy();
-    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement).toHaveLength(2);
     expect(policy.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: '*' });
+    expect(policy.Statement[1]).toEqual({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' });
+    expect(CUSTOMER_READ_ACTIONS).toEqual(['s3:GetObject']);
     const actions = policy.Statement[0]!.Action as string[];
     expect(new Set(actions).size).toBe(actions.length);
     expect(new Set(actions)).toEqual(new Set([...CUSTOMER_STACK_ACTIONS, ...CUSTOMER_AUDIT_ACTIONS, ...CUSTOMER_LIST_ACTIONS]));
