@@ -73,9 +73,24 @@ export function customerDemoActions(): string[] {
 }
 
 /**
- * The customer identity's policy in the emulator: exactly the demo's actions, so the
- * audit and the listing run under enforcement with no more than the README asks for.
+ * Reading what was delivered (GetObject on the bucket's objects): the demo itself only
+ * lists, but the customer's administrator in the emulator's world opens the archives,
+ * as the bucket owner's administrator can on AWS.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+ */
+export const CUSTOMER_READ_ACTIONS = ['s3:GetObject'] as const;
+
+/**
+ * The customer identity's policy in the emulator: the demo's actions, so the audit and
+ * the listing run under enforcement with no more than the README asks for, and reading
+ * the delivered objects (CUSTOMER_READ_ACTIONS) for exploring with `--keep-running`.
  */
 export function customerDemoPolicy(): PolicyDocument {
-  return { Version: POLICY_VERSION, Statement: [{ Effect: 'Allow', Action: customerDemoActions(), Resource: '*' }] };
+  return {
+    Version: POLICY_VERSION,
+    Statement: [
+      { Effect: 'Allow', Action: customerDemoActions(), Resource: '*' },
+      { Effect: 'Allow', Action: [...CUSTOMER_READ_ACTIONS], Resource: '*' },
+    ],
+  };
 }

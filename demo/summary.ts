@@ -36,6 +36,11 @@ export interface DemoSummary {
   delivery?: { prefix: string; tables: number; attachments: number; sourceBytes: number; deliveredBytes: number; objects: { key: string; size: number; checksum: string }[] };
   listed?: ListedObject[];
   audit?: ChecklistOutcome;
+  /**
+   * With `--keep-running`: the shell line that pointed at the running emulator and the
+   * profile files (no keys: those are in the credentials file only, removed at stop).
+   */
+  explore?: { exportLine: string; profiles: { vendor: string; customer: string }; configFile: string; credentialsFile: string };
   cleanup: string[];
   steps: StepRecord[];
   failed?: { step: string; title: string; code?: string; message: string };

@@ -4,15 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { ERROR_CODES, TROUBLESHOOTING } from '../errors/index.js';
 
 /**
- * The README's troubleshooting table, generated from errors/troubleshooting.ts:
- * one row per error code, in the order of ERROR_CODES. A test fails when the
- * README's copy differs; `npm run generate` rewrites it.
+ * The troubleshooting table of docs/troubleshooting.md, generated from
+ * errors/troubleshooting.ts: one row per error code, in the order of ERROR_CODES.
+ * A test fails when the page's copy differs; `npm run generate` rewrites it.
  */
 export const TROUBLESHOOTING_START = '<!-- troubleshooting:start -->';
 export const TROUBLESHOOTING_END = '<!-- troubleshooting:end -->';
 
-/** The README this repository ships. */
-export const README_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', 'README.md');
+/** The docs page that holds the table. */
+export const TROUBLESHOOTING_PAGE = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'troubleshooting.md');
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
@@ -33,18 +33,18 @@ export function renderTroubleshootingTable(): string {
   ].join('\n');
 }
 
-/** The README text with the generated table between the markers. Throws when the markers are missing. */
-export function replaceTroubleshootingSection(readme: string, table = renderTroubleshootingTable()): string {
-  const start = readme.indexOf(TROUBLESHOOTING_START);
-  const end = readme.indexOf(TROUBLESHOOTING_END);
+/** The page's text with the generated table between the markers. Throws when the markers are missing. */
+export function replaceTroubleshootingSection(page: string, table = renderTroubleshootingTable()): string {
+  const start = page.indexOf(TROUBLESHOOTING_START);
+  const end = page.indexOf(TROUBLESHOOTING_END);
   if (start === -1 || end === -1 || end < start) {
-    throw new Error(`README.md lacks the markers ${TROUBLESHOOTING_START} ... ${TROUBLESHOOTING_END}`);
+    throw new Error(`docs/troubleshooting.md lacks the markers ${TROUBLESHOOTING_START} ... ${TROUBLESHOOTING_END}`);
   }
-  return `${readme.slice(0, start + TROUBLESHOOTING_START.length)}\n${table}\n${readme.slice(end)}`;
+  return `${page.slice(0, start + TROUBLESHOOTING_START.length)}\n${table}\n${page.slice(end)}`;
 }
 
-/** Rewrite the README's troubleshooting table in place; returns the path when it changed. */
-export async function writeTroubleshootingReadme(path = README_PATH): Promise<string[]> {
+/** Rewrite the page's troubleshooting table in place; returns the path when it changed. */
+export async function writeTroubleshootingPage(path = TROUBLESHOOTING_PAGE): Promise<string[]> {
   const before = await readFile(path, 'utf8');
   const after = replaceTroubleshootingSection(before);
   if (after === before) return [];

@@ -78,7 +78,7 @@ export const deliverCommand: CommandModule<object, DeliverArgs> = {
     const { parseWholeNumber } = await import('../../delivery/orchestration/parse-size.js');
     const { CONCURRENCY_RANGE, GZIP_LEVEL_RANGE, MAX_ARCHIVE_SIZE_RANGE, MAX_ATTEMPTS_RANGE, PART_SIZE_RANGE, partMemoryProblem, snapshotTimeProblem } =
       await import('../../delivery/orchestration/delivery-limits.js');
-    const { createProgressDisplay } = await import('../deliver-progress.js');
+    const { createProgressDisplay } = await import('../../delivery/progress-display.js');
     // Every input problem at once, destination and sources alike, before anything starts.
     const problems: InputProblem[] = [];
     const collect = <T>(check: () => T): T | undefined => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandModule } from 'yargs';
+import type { DOCS_WORLD } from '../../demo/docs-world.js';
 import type { DemoOptions, DemoTarget } from '../../demo/run-demo.js';
 import type { DemoSummary } from '../../demo/summary.js';
 import { IonDestError } from '../../errors/index.js';
@@ -25,15 +26,14 @@ interface DemoArgs {
   'trusted-account'?: string;
   'stack-name'?: string;
   'external-id'?: string;
-  tenant: string;
+  tenant?: string;
   'job-id'?: string;
   json: boolean;
   debug: boolean;
 }
 
-/** The emulator's stack name; on AWS a timestamp is added so that a second run does not collide with the first stack. */
+/** The stack name's start on AWS, where a timestamp is added so that a second run does not collide with the first stack. */
 const DEMO_STACK_NAME = 'ion-dest-demo';
-const DEFAULT_TENANT = 'acme';
 
 /** `20261123T183012Z`: a job ID and stack-name suffix from the current time. */
 function compactTimestamp(date: Date): string {
@@ -41,7 +41,7 @@ function compactTimestamp(date: Date): string {
 }
 
 /** Check every flag before anything starts; bad or conflicting flags exit 2 with field, value and rule. */
-function demoOptionsFrom(args: DemoArgs, now: Date, emulatorRegion: string): Omit<DemoOptions, 'waitForStop' | 'write' | 'progressBars' | 'cleanup'> {
+function demoOptionsFrom(args: DemoArgs, now: Date, world: typeof DOCS_WORLD): Omit<DemoOptions, 'waitForStop' | 'write' | 'progressBars' | 'cleanup'> {
   const vendorProfile = args['vendor-profile'];
   const customerProfile = args['customer-profile'];
   const real = vendorProfile !== undefined || customerProfile !== undefined;
@@ -58,7 +58,7 @@ function demoOptionsFrom(args: DemoArgs, now: Date, emulatorRegion: string): Omi
     real && args['keep-running'] ? { field: '--keep-running', value: 'true', rule: '--keep-running keeps the local emulator up; it does not apply against real AWS' } : undefined,
     args['stack-name'] === undefined ? undefined : validateStackName(args['stack-name'], '--stack-name'),
     args['external-id'] === undefined ? undefined : validateExternalId(args['external-id'], '--external-id'),
-    validateTenant(args.tenant, '--tenant'),
+    args.tenant === undefined ? undefined : validateTenant(args.tenant, '--tenant'),
     args['job-id'] === undefined ? undefined : validateJobId(args['job-id'], '--job-id'),
   ]);
   const stamp = compactTimestamp(now);
@@ -70,13 +70,16 @@ function demoOptionsFrom(args: DemoArgs, now: Date, emulatorRegion: string): Omi
         region: args.region as string,
         ...(args['trusted-account'] ? { trustedAccountId: args['trusted-account'] } : {}),
       }
-    : { kind: 'emulator', region: args.region ?? emulatorRegion };
+    : { kind: 'emulator', region: args.region ?? world.region };
+  // The emulator builds the docs' world under its fixed names; AWS gets a fresh stack
+  // name, generated role and bucket names, and an external ID nobody can guess.
   return {
     target,
     method: args.method,
-    stackName: args['stack-name'] ?? (real ? `${DEMO_STACK_NAME}-${stamp}` : DEMO_STACK_NAME),
-    externalId: args['external-id'] ?? `ion-demo-${randomBytes(6).toString('hex')}`,
-    tenant: args.tenant,
+    stackName: args['stack-name'] ?? (real ? `${DEMO_STACK_NAME}-${stamp}` : world.stackName),
+    externalId: args['external-id'] ?? (real ? `ion-demo-${randomBytes(6).toString('hex')}` : world.externalId),
+    ...(real ? {} : { roleName: world.roleName, bucketName: world.bucket }),
+    tenant: args.tenant ?? world.tenant,
     jobId: args['job-id'] ?? `demo-${stamp}`,
     keepRunning: args['keep-running'],
   };
@@ -93,25 +96,29 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
   builder: (y) =>
     y
       .option('method', { type: 'string', choices: ['cloudformation', 'cdktf'], default: 'cloudformation', describe: "How the customer's stack is deployed" })
-      .option('keep-running', { type: 'boolean', default: false, describe: 'Leave the emulator up afterwards and print its endpoint and both sides\' credentials; Ctrl-C stops it' })
+      .option('keep-running', {
+        type: 'boolean',
+        default: false,
+        describe: 'Leave the emulator up afterwards, with profiles fr-delivery and acme-admin in temporary AWS config files, and print the export line that uses them; Ctrl-C stops it',
+      })
       .option('vendor-profile', { type: 'string', describe: "Real AWS: the profile of First Resonance's side (verify, deliver)" })
       .option('customer-profile', { type: 'string', describe: "Real AWS: the profile of the customer's side (deploy, list, audit)" })
       .options(pickOptions(['region', 'trusted-account', 'json']))
       .option('stack-name', { type: 'string', describe: `Stack name (default ${DEMO_STACK_NAME}; on AWS with a timestamp suffix)` })
-      .option('external-id', { type: 'string', describe: 'External ID for the trust policy (default: a random ion-demo-… value)' })
-      .option('tenant', { type: 'string', default: DEFAULT_TENANT, describe: 'Tenant prefix the sample snapshot is delivered under' })
+      .option('external-id', { type: 'string', describe: "External ID for the trust policy (default on the emulator: the docs' ion-acme-7f3a9c; on AWS: a random ion-demo-… value)" })
+      .option('tenant', { type: 'string', describe: 'Tenant prefix the sample snapshot is delivered under (default acme)' })
       .option('job-id', { type: 'string', describe: 'Job ID of the sample snapshot (default demo-<UTC time>)' })
       .example('$0 demo', 'Everything on the local emulator')
-      .example('$0 demo --keep-running', 'Then explore the emulator with the aws CLI or boto3; Ctrl-C stops it')
+      .example('$0 demo --keep-running', "Then run the docs' examples against it with the printed export line; Ctrl-C stops it")
       .example('$0 demo --method cdktf', "Deploy the customer's stack with cdktf deploy instead")
       .example('$0 demo --vendor-profile fr-delivery --customer-profile acme-admin --region eu-west-1', 'Against real AWS') as never,
   handler: async (args) => {
     // Loaded here, not at the top: `--help` and the other commands need none of it (nor the AWS SDK it loads).
-    const { EMULATOR_REGION } = await import('../../emulator/accounts.js');
+    const { DOCS_WORLD } = await import('../../demo/docs-world.js');
     const { CleanupStack } = await import('../../demo/cleanup-stack.js');
     const { runDemo } = await import('../../demo/run-demo.js');
     const { renderSummary } = await import('../../demo/summary.js');
-    const options = demoOptionsFrom(args, new Date(), EMULATOR_REGION);
+    const options = demoOptionsFrom(args, new Date(), DOCS_WORLD);
     const out = (text: string) => (args.json ? process.stderr : process.stdout).write(text);
     const cleanup = new CleanupStack();
     let requestStop: () => void = () => {};

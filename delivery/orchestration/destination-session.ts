@@ -1,7 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../../aws/clients.js';
 import { startDigestThreads } from '../upload/part-digests.js';
-import { createDeliveryCredentials, deliverySessionName } from './delivery-credentials.js';
+import { createDeliveryCredentials, deliverySessionName } from '../../destination/delivery-credentials.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 
 /** The customer's bucket as the delivery reaches it: an S3 client signing with the role's sessions. */

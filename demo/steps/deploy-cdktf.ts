@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { IonDestError } from '../../errors/index.js';
-import { assertNoProblems, parseRoleArn, validateExternalId, validateRegion, validateTrustedAccountId } from '../../policy/index.js';
+import { assertNoProblems, parseRoleArn, validateBucketName, validateExternalId, validateRegion, validateRoleName, validateTrustedAccountId } from '../../policy/index.js';
 import { ENDPOINT_ENV } from '../../stacks/cdktf/config.js';
 import { OUTPUT, STACK_NAME } from '../../stacks/cdktf/destination-stack.js';
 import { VARIABLE } from '../../stacks/cdktf/variables.js';
@@ -43,6 +43,10 @@ export interface DeployCdktfOptions {
   region: string;
   trustedAccountId: string;
   externalId: string;
+  /** The role_name variable; none: a generated name. */
+  roleName?: string;
+  /** The bucket_name variable; none: a generated name. */
+  bucketName?: string;
   endpointUrl?: string;
   credentials?: AwsCredentialIdentity;
   profile?: string;
@@ -71,6 +75,8 @@ export async function deployCdktfStack(options: DeployCdktfOptions): Promise<Dep
     validateRegion(options.region, '--region'),
     validateTrustedAccountId(options.trustedAccountId, '--trusted-account'),
     validateExternalId(options.externalId, 'external ID'),
+    options.roleName === undefined ? undefined : validateRoleName(options.roleName, 'role name'),
+    options.bucketName === undefined ? undefined : validateBucketName(options.bucketName, 'bucket name'),
   ]);
   const dir = options.workDir;
   const cdktfCli = cdktfCliPath();
@@ -81,7 +87,17 @@ export async function deployCdktfStack(options: DeployCdktfOptions): Promise<Dep
   );
   writeFileSync(
     join(dir, 'ion-dest.tfvars.json'),
-    JSON.stringify({ [VARIABLE.trustedAccountId]: options.trustedAccountId, [VARIABLE.externalId]: options.externalId, [VARIABLE.region]: options.region }, null, 2),
+    JSON.stringify(
+      {
+        [VARIABLE.trustedAccountId]: options.trustedAccountId,
+        [VARIABLE.externalId]: options.externalId,
+        [VARIABLE.region]: options.region,
+        ...(options.roleName ? { [VARIABLE.roleName]: options.roleName } : {}),
+        ...(options.bucketName ? { [VARIABLE.bucketName]: options.bucketName } : {}),
+      },
+      null,
+      2,
+    ),
   );
   writeFileSync(join(dir, 'terraform.rc'), terraformCliConfig(options.mirror));
 

@@ -8,7 +8,16 @@ import {
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { createCloudFormationClient } from '../../aws/clients.js';
 import { IonDestError } from '../../errors/index.js';
-import { assertNoProblems, parseRoleArn, validateExternalId, validateRegion, validateStackName, validateTrustedAccountId } from '../../policy/index.js';
+import {
+  assertNoProblems,
+  parseRoleArn,
+  validateBucketName,
+  validateExternalId,
+  validateRegion,
+  validateRoleName,
+  validateStackName,
+  validateTrustedAccountId,
+} from '../../policy/index.js';
 import { OUTPUT, PARAMETER, renderCloudFormationTemplate } from '../../stacks/cloudformation/index.js';
 import { toIonDestError } from '../../aws/aws-errors.js';
 import type { DeployedDestination } from './deployed-destination.js';
@@ -18,6 +27,10 @@ export interface DeployCloudFormationOptions {
   region: string;
   trustedAccountId: string;
   externalId: string;
+  /** The stack's RoleName parameter; none: CloudFormation generates the role's name. */
+  roleName?: string;
+  /** The stack's BucketName parameter; none: CloudFormation generates the bucket's name. */
+  bucketName?: string;
   endpointUrl?: string;
   /** The customer's credentials: explicit keys (emulator) or a profile (real AWS). */
   credentials?: AwsCredentialIdentity;
@@ -46,6 +59,8 @@ export async function deployCloudFormationStack(options: DeployCloudFormationOpt
     validateRegion(options.region, '--region'),
     validateTrustedAccountId(options.trustedAccountId, '--trusted-account'),
     validateExternalId(options.externalId, 'external ID'),
+    options.roleName === undefined ? undefined : validateRoleName(options.roleName, 'role name'),
+    options.bucketName === undefined ? undefined : validateBucketName(options.bucketName, 'bucket name'),
   ]);
   const client = createCloudFormationClient({
     region: options.region,
@@ -63,6 +78,8 @@ export async function deployCloudFormationStack(options: DeployCloudFormationOpt
           Parameters: [
             { ParameterKey: PARAMETER.trustedAccountId, ParameterValue: options.trustedAccountId },
             { ParameterKey: PARAMETER.externalId, ParameterValue: options.externalId },
+            ...(options.roleName ? [{ ParameterKey: PARAMETER.roleName, ParameterValue: options.roleName }] : []),
+            ...(options.bucketName ? [{ ParameterKey: PARAMETER.bucketName, ParameterValue: options.bucketName }] : []),
           ],
           Capabilities: [...CAPABILITIES],
         }),

@@ -10,6 +10,7 @@ def apply() -> None:
     from . import bucket_policy_conditions, cfn_bucket_properties, s3_eventbridge_notification
     from . import checksum_headers
     from . import s3_identity_conditions
+    from . import multipart_initiated
 
     cross_account_trust.apply()
     trust_principal.apply()
@@ -25,3 +26,4 @@ def apply() -> None:
     s3_eventbridge_notification.apply()
     checksum_headers.apply()
     s3_identity_conditions.apply()
+    multipart_initiated.apply()

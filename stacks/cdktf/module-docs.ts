@@ -7,14 +7,15 @@ import { AWS_PROVIDER_CONSTRAINT, AWS_PROVIDER_TESTED_VERSION, MODULE_REQUIRED_T
 import { VARIABLE_SPECS } from './variables.js';
 
 /**
- * The README's table of the Terraform module's inputs and outputs, generated from the
- * same variable definitions as the module (stacks/cdktf/variables.ts). A test fails
- * when the README's copy differs; `npm run generate` rewrites it.
+ * The table of the Terraform module's inputs and outputs in docs/devops-terraform-cdktf.md,
+ * generated from the same variable definitions as the module (stacks/cdktf/variables.ts).
+ * A test fails when the page's copy differs; `npm run generate` rewrites it.
  */
 export const MODULE_DOCS_START = '<!-- terraform-module:start -->';
 export const MODULE_DOCS_END = '<!-- terraform-module:end -->';
 
-const README_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md');
+/** The docs page that holds the table. */
+export const MODULE_DOCS_PAGE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'devops-terraform-cdktf.md');
 
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
@@ -43,18 +44,18 @@ export function renderModuleDocs(): string {
   ].join('\n');
 }
 
-/** The README text with the generated table between the markers. Throws when the markers are missing. */
-export function replaceModuleDocs(readme: string, table = renderModuleDocs()): string {
-  const start = readme.indexOf(MODULE_DOCS_START);
-  const end = readme.indexOf(MODULE_DOCS_END);
+/** The page's text with the generated table between the markers. Throws when the markers are missing. */
+export function replaceModuleDocs(page: string, table = renderModuleDocs()): string {
+  const start = page.indexOf(MODULE_DOCS_START);
+  const end = page.indexOf(MODULE_DOCS_END);
   if (start === -1 || end === -1 || end < start) {
-    throw new Error(`README.md lacks the markers ${MODULE_DOCS_START} ... ${MODULE_DOCS_END}`);
+    throw new Error(`docs/devops-terraform-cdktf.md lacks the markers ${MODULE_DOCS_START} ... ${MODULE_DOCS_END}`);
   }
-  return `${readme.slice(0, start + MODULE_DOCS_START.length)}\n${table}\n${readme.slice(end)}`;
+  return `${page.slice(0, start + MODULE_DOCS_START.length)}\n${table}\n${page.slice(end)}`;
 }
 
-/** Rewrite the README's module table in place; returns the path when it changed. */
-export async function writeModuleDocs(path = README_PATH): Promise<string[]> {
+/** Rewrite the page's module table in place; returns the path when it changed. */
+export async function writeModuleDocs(path = MODULE_DOCS_PAGE): Promise<string[]> {
   const before = await readFile(path, 'utf8');
   const after = replaceModuleDocs(before);
   if (after === before) return [];

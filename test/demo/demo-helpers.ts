@@ -1,3 +1,5 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -6,6 +8,45 @@ import { expect } from 'vitest';
 import { archiveKey } from '../../delivery/index.js';
 import type { DemoSummary } from '../../demo/summary.js';
 import { AUDIT_CHECK_IDS, CHECK_IDS } from '../../verifier/index.js';
+import { CLI_FROM_SOURCE } from '../helpers/run-cli.js';
+
+/** A running `ion-dest` whose output can be awaited: both streams together, and stdout alone. */
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  stdout: () => string;
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpExecArray>;
+}
+
+/** Start the real `ion-dest` program (from its sources) in a child process. */
+export function startCli(args: readonly string[], env: NodeJS.ProcessEnv = process.env): RunningCli {
+  const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  let output = '';
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => {
+    output += d.toString();
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const waitFor = async (pattern: RegExp, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = pattern.exec(output);
+      if (match) return match;
+      if (child.exitCode !== null) throw new Error(`ion-dest exited with ${child.exitCode} before printing ${pattern}:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${output}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { child, output: () => output, stdout: () => stdout, waitFor };
+}
+
+/** The child's exit code, once it has exited. */
+export async function exitOf(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return code;
+}
 
 /** Resolves true when something accepts a TCP connection on the loopback port. */
 export function isListening(port: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 /**
- * Compares output shown in README.md with a real run's, on the parts that do not
+ * Compares output shown in the docs (README.md, docs/*.md) with a real run's, on the parts that do not
  * change between runs: every check row's status and id, every `code:` line, and
  * every other line once durations, request IDs, UUIDs and timestamps are masked.
  * `cause:`/`fix:` lines come from the troubleshooting table (tested on its own) and
@@ -35,9 +35,9 @@ export function outputDifferences(shown: readonly string[], actual: string): str
     const row = CHECK_ROW.exec(line);
     if (row) {
       const status = rows.get(row[2]!);
-      if (status !== row[1]) problems.push(`check ${row[2]}: README shows ${row[1]}, the run gave ${status ?? 'no such check'}`);
+      if (status !== row[1]) problems.push(`check ${row[2]}: the docs show ${row[1]}, the run gave ${status ?? 'no such check'}`);
     } else if (!actualSet.has(line)) {
-      problems.push(`README line not in the output: ${raw.trim()}`);
+      problems.push(`shown line not in the output: ${raw.trim()}`);
     }
   }
   return problems;

@@ -19,6 +19,10 @@ import { expectCompleteRun } from '../demo/demo-helpers.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const TRACE_LOADS = join(ROOT, 'test', 'package', 'trace-loads.mjs');
+/** Every page of docs/, as a path in the package. */
+const DOCS_PAGES = readdirSync(join(ROOT, 'docs'))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => `docs/${f}`);
 const TYPESCRIPT = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 /** Command names as typed (`policy <document>` is `policy`). */
 const COMMAND_NAMES = COMMANDS.map((c) => String(c.command).split(' ')[0] as string);
@@ -103,9 +107,12 @@ describe('the packed tarball, installed into an empty folder', () => {
       'emulator/README.md',
       'templates/ion-destination.cfn.yaml',
       'templates/terraform/main.tf.json',
+      // The users' pages README.md links to.
+      ...DOCS_PAGES,
     ]) {
       expect(packedFiles, path).toContain(path);
     }
+    expect(DOCS_PAGES.length, 'docs/ holds the pages').toBeGreaterThan(0);
     expect(packedFiles.filter((p) => /^(test|bench|\.ci|scripts|node_modules)\//.test(p) || p.includes('__pycache__'))).toEqual([]);
     expect(packedFiles.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
     expect(packedFiles.filter((p) => /(^|\/)tsconfig|vitest\.config|cdktf\.json$/.test(p))).toEqual([]);

@@ -24,7 +24,7 @@ import { DestinationStack, LOCAL, OUTPUT, STACK_NAME, deployStatePath } from '..
 import { stringLiteral } from '../../stacks/cdktf/hcl.js';
 import { VARIABLE, VARIABLE_SPECS } from '../../stacks/cdktf/variables.js';
 import { AWS_PROVIDER_CONSTRAINT } from '../../stacks/cdktf/module-stack.js';
-import { MODULE_DOCS_END, MODULE_DOCS_START, renderModuleDocs } from '../../stacks/cdktf/module-docs.js';
+import { MODULE_DOCS_END, MODULE_DOCS_PAGE, MODULE_DOCS_START, renderModuleDocs } from '../../stacks/cdktf/module-docs.js';
 import { GENERATED_NOTE, synthTerraform } from '../../stacks/cdktf/write.js';
 import { contractDocument } from '../fixtures/contract.js';
 import { COMMITTED_TERRAFORM, REPO_ROOT, runCommand } from './terraform-harness.js';
@@ -122,10 +122,11 @@ describe('the committed Terraform (templates/terraform)', () => {
   });
 });
 
-describe("the README's inputs and outputs table of the module", () => {
+describe("the module's inputs and outputs table in docs/devops-terraform-cdktf.md", () => {
   it('is exactly the table generated from the variable definitions (run `npm run generate`)', () => {
-    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf(MODULE_DOCS_START) + MODULE_DOCS_START.length, readme.indexOf(MODULE_DOCS_END));
+    const page = readFileSync(MODULE_DOCS_PAGE, 'utf8');
+    expect(page.indexOf(MODULE_DOCS_START), 'the page lacks the terraform-module markers').toBeGreaterThan(-1);
+    const section = page.slice(page.indexOf(MODULE_DOCS_START) + MODULE_DOCS_START.length, page.indexOf(MODULE_DOCS_END));
     expect(section).toBe(`\n${renderModuleDocs()}\n`);
   });
 

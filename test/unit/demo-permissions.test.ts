@@ -5,18 +5,22 @@ import { describe, expect, it } from 'vitest';
 import {
   CUSTOMER_AUDIT_ACTIONS,
   CUSTOMER_LIST_ACTIONS,
+  CUSTOMER_READ_ACTIONS,
   CUSTOMER_STACK_ACTIONS,
   VENDOR_ACTIONS,
   customerDemoActions,
   customerDemoPolicy,
 } from '../../demo/permissions.js';
 
-const README = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md'), 'utf8');
+const DEMO_PAGE = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'demo.md'), 'utf8');
+const SECTION = '\n## Against real AWS\n';
 
-/** The permissions table of the README's "Against real AWS" section: each row's side and actions. */
-function readmePermissionRows(): { side: string; actions: string[] }[] {
-  const section = README.slice(README.indexOf('### Against real AWS'));
-  const table = section.slice(0, section.indexOf('\n## '));
+/** The permissions table of docs/demo.md's "Against real AWS" section: each row's side and actions. */
+function pagePermissionRows(): { side: string; actions: string[] }[] {
+  if (!DEMO_PAGE.includes(SECTION)) throw new Error('docs/demo.md has no "## Against real AWS" section');
+  const section = DEMO_PAGE.slice(DEMO_PAGE.indexOf(SECTION) + SECTION.length);
+  const next = section.indexOf('\n## ');
+  const table = next === -1 ? section : section.slice(0, next);
   return table
     .split('\n')
     .filter((line) => /^\| (First Resonance|customer)/.test(line))
@@ -26,8 +30,8 @@ function readmePermissionRows(): { side: string; actions: string[] }[] {
     });
 }
 
-describe("the README's permissions for the demo against real AWS", () => {
-  const rows = readmePermissionRows();
+describe("docs/demo.md's permissions for the demo against real AWS", () => {
+  const rows = pagePermissionRows();
   const cases: [string, readonly string[]][] = [
     ['First Resonance', VENDOR_ACTIONS],
     ['customer: deploy the CloudFormation stack', CUSTOMER_STACK_ACTIONS.filter((a) => a.startsWith('cloudformation:'))],
@@ -47,10 +51,12 @@ describe("the README's permissions for the demo against real AWS", () => {
 });
 
 describe("the emulator customer's policy", () => {
-  it('allows each of the demo actions once, and nothing else', () => {
+  it('allows each of the demo actions once, reading the delivered objects, and nothing else', () => {
     const policy = customerDemoPolicy();
-    expect(policy.Statement).toHaveLength(1);
+    expect(policy.Statement).toHaveLength(2);
     expect(policy.Statement[0]).toMatchObject({ Effect: 'Allow', Resource: '*' });
+    expect(policy.Statement[1]).toEqual({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: '*' });
+    expect(CUSTOMER_READ_ACTIONS).toEqual(['s3:GetObject']);
     const actions = policy.Statement[0]!.Action as string[];
     expect(new Set(actions).size).toBe(actions.length);
     expect(new Set(actions)).toEqual(new Set([...CUSTOMER_STACK_ACTIONS, ...CUSTOMER_AUDIT_ACTIONS, ...CUSTOMER_LIST_ACTIONS]));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandPath, extractCommands, flagsOf, ionDestPrefixLength, optionalVariants, parseFencedBlocks, splitWords } from './readme-blocks.js';
+import { commandPath, extractCommands, flagsOf, ionDestPrefixLength, optionalVariants, parseFencedBlocks, splitWords } from './markdown-blocks.js';
 import { normalizeLine, outputDifferences } from './readme-output.js';
 
 const FENCE = '```';
@@ -8,8 +8,8 @@ function commandsOf(markdown: string) {
   return parseFencedBlocks(markdown).flatMap(extractCommands);
 }
 
-describe('README block parsing', () => {
-  const cases: { name: string; markdown: string; expected: { argv: string[]; env?: Record<string, string>; chain?: string; heredoc?: string; output?: string[] }[] }[] = [
+describe('Markdown block parsing', () => {
+  const cases: { name: string; markdown: string; expected: { argv: string[]; env?: Record<string, string>; chain?: string; heredoc?: string; heredocEnd?: string; output?: string[] }[] }[] = [
     {
       name: 'bash: continuations joined, comments dropped, && split',
       markdown: `${FENCE}bash\n# a comment\nnpm ci && npx --no-install ion-dest demo\nnpx --no-install ion-dest verify \\\n  --bucket b   # trailing\n${FENCE}\n`,
@@ -27,7 +27,7 @@ describe('README block parsing', () => {
     {
       name: 'here-document kept with its command',
       markdown: `${FENCE}bash\ncat > x.json <<'EOF'\n{ "a": 1 }\nEOF\nnpm test\n${FENCE}\n`,
-      expected: [{ argv: ['cat', '>', 'x.json'], heredoc: '{ "a": 1 }' }, { argv: ['npm', 'test'] }],
+      expected: [{ argv: ['cat', '>', 'x.json'], heredoc: '{ "a": 1 }', heredocEnd: 'EOF' }, { argv: ['npm', 'test'] }],
     },
     {
       name: 'text transcript: $ lines are commands, the rest their output',
@@ -45,16 +45,17 @@ describe('README block parsing', () => {
         argv: cmd.argv,
         ...(c.expected.some((e) => e.env) ? { env: cmd.env } : {}),
         ...(c.expected.some((e) => e.chain) && cmd.chain.includes('&&') ? { chain: cmd.chain } : {}),
-        ...(cmd.heredoc !== undefined ? { heredoc: cmd.heredoc } : {}),
+        ...(cmd.heredoc !== undefined ? { heredoc: cmd.heredoc, heredocEnd: cmd.heredocEnd } : {}),
         ...(cmd.shownOutput ? { output: cmd.shownOutput } : {}),
       }));
       expect(got).toEqual(c.expected.map((e) => ({ ...e, ...(c.expected.some((x) => x.env) ? { env: e.env ?? {} } : {}) })));
     });
   }
 
-  it('reads the markers on the lines above a fence, not further up', () => {
-    const blocks = parseFencedBlocks(`<!-- run-as: customer -->\ntext\n\n<!-- expect-exit: 1 -->\n<!-- run-as: vendor -->\n\n${FENCE}bash\nx\n${FENCE}\n`);
-    expect(blocks[0]!.markers).toEqual({ 'expect-exit': '1', 'run-as': 'vendor' });
+  it('reads the markers on the lines above a fence, not further up, with or without a value', () => {
+    const blocks = parseFencedBlocks(`<!-- needs: other -->\ntext\n\n<!-- expect-exit: 1 -->\n<!-- real-aws -->\n<!-- needs: postgres -->\n\n${FENCE}bash\nx\n${FENCE}\n`, 'docs/deliver.md');
+    expect(blocks[0]!.markers).toEqual({ 'expect-exit': '1', 'real-aws': '', needs: 'postgres' });
+    expect(blocks[0]!.page).toBe('docs/deliver.md');
   });
 
   it('a bracketed option gives two variants: without it and with it', () => {
@@ -101,10 +102,10 @@ describe('shown output against a real run', () => {
 
   it('reports a check whose status differs, a missing check and a changed line', () => {
     expect(outputDifferences(['  PASS  versioning  x', '  PASS  list  y', 'OK: 2 passed, 0 failed, 0 warnings, 0 skipped', '    code:  NOT_ENCRYPTED'], actual)).toEqual([
-      'check versioning: README shows PASS, the run gave WARN',
-      'check list: README shows PASS, the run gave no such check',
-      'README line not in the output: OK: 2 passed, 0 failed, 0 warnings, 0 skipped',
-      'README line not in the output: code:  NOT_ENCRYPTED',
+      'check versioning: the docs show PASS, the run gave WARN',
+      'check list: the docs show PASS, the run gave no such check',
+      'shown line not in the output: OK: 2 passed, 0 failed, 0 warnings, 0 skipped',
+      'shown line not in the output: code:  NOT_ENCRYPTED',
     ]);
   });
 

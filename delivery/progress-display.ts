@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
-import type { DeliveryProgressEvent, ProgressListener } from '../delivery/index.js';
-import { formatBytes } from '../delivery/index.js';
+import type { DeliveryProgressEvent, ProgressListener } from './orchestration/progress.js';
+import { formatBytes } from './orchestration/parse-size.js';
 
 export interface ProgressDisplay {
   listener: ProgressListener;

@@ -1,8 +1,8 @@
 /**
- * Reads the commands out of README.md's fenced code blocks, wherever they are
- * (no dependence on headings or section order).
+ * Reads the commands out of a Markdown page's fenced code blocks (README.md and
+ * docs/*.md), wherever they are (no dependence on headings or section order).
  *
- * Convention (also stated in README.md, "For developers"):
+ * Convention (also stated in docs/contributing.md):
  * - ```bash / ```sh / ```shell: every line is a command; `\` continuations are
  *   joined, `#` comment lines and trailing ` # comments` are dropped, `a && b` is
  *   two commands, `cat > FILE <<'EOF' … EOF` is one command with its here-document.
@@ -11,9 +11,9 @@
  *   Text blocks with no `$ ` line are illustrations, not commands.
  * - Optional parts in square brackets (`[--json]`) are run both ways: without any of
  *   them and with all of them.
- * - An HTML comment on the lines just before a block sets how its commands run:
- *   `<!-- expect-exit: 1 -->` (default 0), `<!-- run-as: customer -->` (default by
- *   command, see the test).
+ * - HTML comments on the lines just before a block say how its commands run:
+ *   `<!-- expect-exit: 1 -->` (default 0), `<!-- real-aws -->` (needs real AWS:
+ *   checked, not run), `<!-- needs: postgres -->` (needs a PostgreSQL server).
  */
 
 /** Fence languages whose every line is a shell command. */
@@ -24,15 +24,17 @@ export const TRANSCRIPT_LANGUAGES: readonly string[] = ['console', 'text'];
 const PROMPT = '$ ';
 
 export interface FencedBlock {
+  /** The page it is on, as a path from the repository's root: `README.md`, `docs/deliver.md`. */
+  page: string;
   lang: string;
-  /** 1-based line of the opening fence in README.md. */
+  /** 1-based line of the opening fence in its page. */
   line: number;
   body: string[];
-  /** `<!-- key: value -->` comments on the lines just above the fence. */
+  /** `<!-- key: value -->` and `<!-- key -->` (value '') comments on the lines just above the fence. */
   markers: Record<string, string>;
 }
 
-export interface ReadmeCommand {
+export interface DocCommand {
   /** The command as written (continuations joined, here-document excluded). */
   text: string;
   /** Shell words, quotes removed; `NAME=value` prefixes are in `env`. */
@@ -40,6 +42,8 @@ export interface ReadmeCommand {
   env: Record<string, string>;
   /** Body of a `<<'EOF'` here-document, if any. */
   heredoc?: string;
+  /** The word that ends the here-document (`EOF`). */
+  heredocEnd?: string;
   /** The whole `a && b` chain this command belongs to, as written. */
   chain: string;
   /** Output shown under a transcript command. */
@@ -47,8 +51,8 @@ export interface ReadmeCommand {
   block: FencedBlock;
 }
 
-/** Every fenced block of a Markdown document, with the markers above it. */
-export function parseFencedBlocks(markdown: string): FencedBlock[] {
+/** Every fenced block of a Markdown page, with the markers above it. */
+export function parseFencedBlocks(markdown: string, page = 'README.md'): FencedBlock[] {
   const lines = markdown.split('\n');
   const blocks: FencedBlock[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -58,7 +62,7 @@ export function parseFencedBlocks(markdown: string): FencedBlock[] {
     const body: string[] = [];
     let j = i + 1;
     while (j < lines.length && !lines[j]!.trimStart().startsWith(fence)) body.push(lines[j++]!);
-    blocks.push({ lang: open[3]!.toLowerCase(), line: i + 1, body, markers: markersAbove(lines, i) });
+    blocks.push({ page, lang: open[3]!.toLowerCase(), line: i + 1, body, markers: markersAbove(lines, i) });
     i = j;
   }
   return blocks;
@@ -69,9 +73,9 @@ function markersAbove(lines: readonly string[], fenceIndex: number): Record<stri
   let k = fenceIndex - 1;
   while (k >= 0 && lines[k]!.trim() === '') k--;
   for (; k >= 0; k--) {
-    const m = /^\s*<!--\s*([a-z-]+):\s*(.*?)\s*-->\s*$/.exec(lines[k]!);
+    const m = /^\s*<!--\s*([a-z-]+)(?::\s*(.*?))?\s*-->\s*$/.exec(lines[k]!);
     if (!m) break;
-    markers[m[1]!] ??= m[2]!;
+    markers[m[1]!] ??= m[2] ?? '';
   }
   return markers;
 }
@@ -156,7 +160,7 @@ function joinContinuations(lines: readonly string[], i: number): { text: string;
   return { text: text.trim(), next: j };
 }
 
-function commandsOf(text: string, block: FencedBlock, heredoc?: string, shownOutput?: string[]): ReadmeCommand[] {
+function commandsOf(text: string, block: FencedBlock, heredoc?: { body: string; end: string }, shownOutput?: string[]): DocCommand[] {
   const chain = stripTrailingComment(text);
   return splitChain(chain).map((part, index, all) => {
     const words = splitWords(part.replace(/<<-?\s*'?(\w+)'?\s*$/, ''));
@@ -171,15 +175,15 @@ function commandsOf(text: string, block: FencedBlock, heredoc?: string, shownOut
       env,
       chain,
       block,
-      ...(heredoc !== undefined && index === all.length - 1 ? { heredoc } : {}),
+      ...(heredoc !== undefined && index === all.length - 1 ? { heredoc: heredoc.body, heredocEnd: heredoc.end } : {}),
       ...(shownOutput !== undefined && index === all.length - 1 ? { shownOutput } : {}),
     };
   });
 }
 
 /** The commands of one block, following the convention above. */
-export function extractCommands(block: FencedBlock): ReadmeCommand[] {
-  const commands: ReadmeCommand[] = [];
+export function extractCommands(block: FencedBlock): DocCommand[] {
+  const commands: DocCommand[] = [];
   const lines = block.body;
   if (SCRIPT_LANGUAGES.includes(block.lang)) {
     for (let i = 0; i < lines.length; ) {
@@ -191,11 +195,11 @@ export function extractCommands(block: FencedBlock): ReadmeCommand[] {
       const { text, next } = joinContinuations(lines, i);
       i = next;
       const here = /<<-?\s*'?(\w+)'?\s*$/.exec(text);
-      let heredoc: string | undefined;
+      let heredoc: { body: string; end: string } | undefined;
       if (here) {
         const end = lines.findIndex((l, k) => k >= i && l.trim() === here[1]);
-        if (end < 0) throw new Error(`README.md line ${block.line}: here-document ${here[1]} is not closed`);
-        heredoc = lines.slice(i, end).join('\n');
+        if (end < 0) throw new Error(`${block.page} line ${block.line}: here-document ${here[1]} is not closed`);
+        heredoc = { body: lines.slice(i, end).join('\n'), end: here[1]! };
         i = end + 1;
       }
       commands.push(...commandsOf(text, block, heredoc));

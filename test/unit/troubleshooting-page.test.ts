@@ -2,20 +2,20 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, TROUBLESHOOTING } from '../../errors/index.js';
 import {
-  README_PATH,
   TROUBLESHOOTING_END,
+  TROUBLESHOOTING_PAGE,
   TROUBLESHOOTING_START,
   renderTroubleshootingTable,
   replaceTroubleshootingSection,
 } from '../../scripts/render-troubleshooting.js';
 
-describe('README troubleshooting section', () => {
+describe('the troubleshooting page (docs/troubleshooting.md)', () => {
   it('is exactly the table generated from errors/troubleshooting.ts (run `npm run generate`)', () => {
-    const readme = readFileSync(README_PATH, 'utf8');
-    const start = readme.indexOf(TROUBLESHOOTING_START);
-    const end = readme.indexOf(TROUBLESHOOTING_END);
-    expect(start, 'README.md lacks the troubleshooting markers').toBeGreaterThan(-1);
-    expect(readme.slice(start + TROUBLESHOOTING_START.length, end).trim()).toBe(renderTroubleshootingTable().trim());
+    const page = readFileSync(TROUBLESHOOTING_PAGE, 'utf8');
+    const start = page.indexOf(TROUBLESHOOTING_START);
+    const end = page.indexOf(TROUBLESHOOTING_END);
+    expect(start, 'docs/troubleshooting.md lacks the troubleshooting markers').toBeGreaterThan(-1);
+    expect(page.slice(start + TROUBLESHOOTING_START.length, end).trim()).toBe(renderTroubleshootingTable().trim());
   });
 
   it('has one row per error code, with the cause and fix of the table', () => {
