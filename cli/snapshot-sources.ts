@@ -83,6 +83,6 @@ export function commandLineSecretWarning(args: Pick<SnapshotSourceArgs, 'databas
   if (url === undefined || !databaseUrlHasPassword(url)) return undefined;
   return (
     '--database-url carries a password, which any user of this machine can read in the process list while the delivery runs. ' +
-    'Pass the URL in DATABASE_URL instead, or leave the password out of it and use PGPASSWORD or a ~/.pgpass file (see "Snapshot sources" in the README).'
+    'Pass the URL in DATABASE_URL instead, or leave the password out of it and use PGPASSWORD or a ~/.pgpass file (see docs/snapshot-sources.md).'
   );
 }

@@ -2,7 +2,7 @@ import { ASSUME_ROLE_ACTION, POLICY_VERSION, type PolicyDocument } from '../poli
 
 /**
  * The IAM actions each side of the demo calls, read off the code that calls them, so
- * the README's "Against real AWS" lists and the emulator's customer identity agree.
+ * docs/demo.md's "Against real AWS" lists and the emulator's customer identity agree.
  */
 
 /**
@@ -82,7 +82,7 @@ export const CUSTOMER_READ_ACTIONS = ['s3:GetObject'] as const;
 
 /**
  * The customer identity's policy in the emulator: the demo's actions, so the audit and
- * the listing run under enforcement with no more than the README asks for, and reading
+ * the listing run under enforcement with no more than docs/demo.md asks for, and reading
  * the delivered objects (CUSTOMER_READ_ACTIONS) for exploring with `--keep-running`.
  */
 export function customerDemoPolicy(): PolicyDocument {

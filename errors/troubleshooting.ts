@@ -11,7 +11,7 @@ export interface TroubleshootingRow {
 
 /**
  * The troubleshooting table: one row per error code. The CLI prints cause and fix
- * from here, and the README's troubleshooting section is generated from it.
+ * from here, and docs/troubleshooting.md is generated from it.
  */
 export const TROUBLESHOOTING = {
   INVALID_INPUT: {
@@ -366,7 +366,7 @@ export const TROUBLESHOOTING = {
   STACK_DEPLOY_FAILED: {
     symptom: "demo: deploying the customer's stack failed",
     cause: "CloudFormation rejected or rolled back the stack (the message quotes the first failed resource's reason): most often the customer identity lacks a permission the stack needs, the stack name is taken, or the bucket name exists; with `--method cdktf`, `cdktf deploy` exited with an error (its output ends the message).",
-    fix: 'Give the customer identity the permissions listed in the README ("Against real AWS"), delete a failed or existing stack of that name (`aws cloudformation delete-stack`) or pass another `--stack-name`, and run the demo again.',
+    fix: 'Give the customer identity the permissions listed in docs/demo.md ("Against real AWS"), delete a failed or existing stack of that name (`aws cloudformation delete-stack`) or pass another `--stack-name`, and run the demo again.',
   },
   DEMO_INTERRUPTED: {
     symptom: 'demo: stopped by Ctrl-C (SIGINT) or SIGTERM',

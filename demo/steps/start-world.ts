@@ -41,7 +41,7 @@ async function startEmulatorWorld(run: DemoRun): Promise<DemoWorld> {
     await createVendorBuckets(emulator);
     step.print(`First Resonance  ${ids.vendor.arn}  (may call sts:AssumeRole on customer roles)`);
     step.print(`                 buckets ${DOCS_WORLD.templatesBucket} and ${DOCS_WORLD.attachmentsBucket} (sample attachments under ${DOCS_WORLD.attachmentsPrefix})`);
-    step.print(`customer         ${ids.customer.arn}  (the actions the README lists for the customer)`);
+    step.print(`customer         ${ids.customer.arn}  (the actions docs/demo.md lists for the customer)`);
     return ids;
   });
   summary.vendor = { accountId: identities.vendor.accountId, arn: identities.vendor.arn };

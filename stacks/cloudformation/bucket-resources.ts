@@ -43,7 +43,7 @@ function createdBucketObjectsArn(): CfnIntrinsic {
 }
 
 /**
- * The bucket, created unless the customer names an existing one. The README's
+ * The bucket, created unless the customer names an existing one. docs/customer-admin-cloudformation.md's
  * table ("What the stack creates, and why") gives the reason for each setting.
  *
  * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-s3-bucket.html
