@@ -1,7 +1,8 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { assumeDeliveryRole, DEFAULT_SESSION_DURATION_SECONDS } from './assume-role.js';
-import { createStsClient, type AwsClientOptions } from '../aws/clients.js';
+import { createS3Client, createStsClient, type AwsClientOptions } from '../aws/clients.js';
 import { IonDestError } from '../errors/index.js';
 
 /**
@@ -30,7 +31,7 @@ export function refreshMarginMs(lifetimeMs: number): number {
 
 /** A role session name that says who and which job, within STS's rules. */
 export function deliverySessionName(tenant: string, jobId: string): string {
-  return `ion-dest-${tenant}-${jobId}`.replace(/[^\w+=,.@-]/g, '-').slice(0, SESSION_NAME_MAX);
+  return roleSessionName(tenant, jobId);
 }
 
 export interface DeliveryCredentialsOptions {
@@ -116,4 +117,34 @@ export function createDeliveryCredentials(options: DeliveryCredentialsOptions): 
     });
     return pending;
   };
+}
+
+/** What `openDestinationClient` needs: the role, how to reach STS, and the bucket's owner. */
+export interface DestinationClientOptions extends DeliveryCredentialsOptions {
+  /** The bucket's owner, sent as ExpectedBucketOwner on every S3 call. */
+  expectedBucketOwner: string;
+  maxAttempts?: number;
+}
+
+/**
+ * Assume the customer's role (renewed as above) and build the S3 client that writes with
+ * it. The first session is taken here, so a wrong role or external ID fails before any
+ * S3 call, as ASSUME_ROLE_DENIED.
+ */
+export async function openDestinationClient(options: DestinationClientOptions): Promise<S3Client> {
+  const { expectedBucketOwner, maxAttempts, ...role } = options;
+  const credentials = createDeliveryCredentials(role);
+  await credentials();
+  return createS3Client({
+    region: options.region,
+    credentials,
+    expectedBucketOwner,
+    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(maxAttempts ? { maxAttempts } : {}),
+  });
+}
+
+/** A role session name for a job of `kind` for the tenant, within STS's rules. */
+export function roleSessionName(...parts: string[]): string {
+  return ['ion-dest', ...parts].join('-').replace(/[^\w+=,.@-]/g, '-').slice(0, SESSION_NAME_MAX);
 }

@@ -20,4 +20,12 @@ export {
   SESSION_DURATION_RULE,
 } from './session-duration.js';
 export { assumeDeliveryRole, mapAssumeRoleError, type AssumedSession, type AssumeRoleRequest } from './assume-role.js';
-export { createDeliveryCredentials, deliverySessionName, refreshMarginMs, type DeliveryCredentialsOptions } from './delivery-credentials.js';
+export {
+  createDeliveryCredentials,
+  deliverySessionName,
+  openDestinationClient,
+  refreshMarginMs,
+  roleSessionName,
+  type DeliveryCredentialsOptions,
+  type DestinationClientOptions,
+} from './delivery-credentials.js';

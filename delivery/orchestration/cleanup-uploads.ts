@@ -1,11 +1,10 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../aws/clients.js';
 import { IonDestError } from '../../errors/index.js';
 import { findDestinationProblems, parseDestination } from '../../destination/index.js';
 import { assertNoProblems } from '../../policy/index.js';
 import { mapDestinationS3Error, s3Call, toIonDestError } from '../../aws/aws-errors.js';
-import { createDeliveryCredentials } from '../../destination/delivery-credentials.js';
+import { openDestinationClient, roleSessionName } from '../../destination/delivery-credentials.js';
 import { tenantPrefix } from './object-keys.js';
 import { removeDeadSpools } from '../archive/spool.js';
 
@@ -74,21 +73,15 @@ export async function cleanupUploads(options: CleanupUploadsOptions): Promise<Cl
   const olderThanMs = options.olderThanMs ?? DEFAULT_CLEANUP_AGE_MS;
   const cutoff = (options.now ?? new Date()).getTime() - olderThanMs;
   const prefix = tenantPrefix(options.tenant);
-  const credentials = createDeliveryCredentials({
+  const client = await openDestinationClient({
     roleArn: options.roleArn,
     externalId: options.externalId,
-    sessionName: `ion-dest-cleanup-${options.tenant}`.replace(/[^\w+=,.@-]/g, '-').slice(0, 64),
+    sessionName: roleSessionName('cleanup', options.tenant),
     region: options.region,
+    expectedBucketOwner: destination.expectedBucketOwner,
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
     ...(options.profile ? { profile: options.profile } : {}),
     ...(options.sourceCredentials ? { sourceCredentials: options.sourceCredentials } : {}),
-  });
-  await credentials();
-  const client = createS3Client({
-    region: options.region,
-    credentials,
-    expectedBucketOwner: destination.expectedBucketOwner,
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
   });
   try {
     const uploads = await listUploads(client, options.bucket, prefix);

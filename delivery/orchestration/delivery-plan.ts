@@ -1,4 +1,5 @@
-import { parseRoleArn, assertNoProblems } from '../../policy/index.js';
+import { parseDestination } from '../../destination/index.js';
+import { assertNoProblems } from '../../policy/index.js';
 import { DEFAULT_GZIP_LEVEL } from '../archive/compress-table.js';
 import { DEFAULT_MAX_ARCHIVE_SIZE } from '../archive/plan-archives.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE } from '../upload/upload-archive.js';
@@ -20,7 +21,7 @@ export interface DeliveryPlan {
   readonly concurrency: number;
   readonly gzipLevel: number;
   /** The account that must own the bucket: the one given, or the role's. */
-  readonly expectedBucketOwner: string | undefined;
+  readonly expectedBucketOwner: string;
   readonly emit: ProgressListener;
   /** Warnings so far (also emitted as progress events), for the report. */
   readonly warnings: readonly string[];
@@ -47,7 +48,7 @@ export async function parseDeliveryOptions(options: DeliverSnapshotOptions): Pro
     partSize: options.partSize ?? DEFAULT_PART_SIZE,
     concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     gzipLevel: options.gzipLevel ?? DEFAULT_GZIP_LEVEL,
-    expectedBucketOwner: options.expectedBucketOwner ?? parseRoleArn(options.roleArn)?.accountId,
+    expectedBucketOwner: parseDestination(options).expectedBucketOwner,
     emit,
     warnings,
     warn(message) {

@@ -1,7 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../aws/clients.js';
 import { startDigestThreads } from '../upload/part-digests.js';
-import { createDeliveryCredentials, deliverySessionName } from '../../destination/delivery-credentials.js';
+import { deliverySessionName, openDestinationClient } from '../../destination/delivery-credentials.js';
 import type { DeliveryPlan } from './delivery-plan.js';
 
 /** The customer's bucket as the delivery reaches it: an S3 client signing with the role's sessions. */
@@ -20,31 +19,25 @@ export interface DestinationSession {
 export async function connectDestination(plan: DeliveryPlan): Promise<DestinationSession> {
   const { options, emit } = plan;
   let sessions = 0;
-  const credentials = createDeliveryCredentials({
-    roleArn: options.roleArn,
-    externalId: options.externalId,
-    sessionName: deliverySessionName(options.tenant, options.jobId),
-    region: options.region,
-    ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.sourceCredentials ? { sourceCredentials: options.sourceCredentials } : {}),
-    ...(options.sessionDurationSeconds ? { durationSeconds: options.sessionDurationSeconds } : {}),
-    onSession: ({ number, expiration }) => {
-      sessions = number;
-      emit({ type: 'session', number, expiration: expiration.toISOString() });
-    },
-  });
   options.signal?.throwIfAborted();
   // The parts' digesting threads start while the role is assumed and the sources are read
   // (a thread that cannot start fails the first part that needs it, with its error).
   startDigestThreads().catch(() => {});
-  await credentials();
-  const client = createS3Client({
+  const client = await openDestinationClient({
+    roleArn: options.roleArn,
+    externalId: options.externalId,
+    sessionName: deliverySessionName(options.tenant, options.jobId),
     region: options.region,
-    credentials,
     expectedBucketOwner: plan.expectedBucketOwner,
     ...(options.endpointUrl ? { endpointUrl: options.endpointUrl } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.sourceCredentials ? { sourceCredentials: options.sourceCredentials } : {}),
+    ...(options.sessionDurationSeconds ? { durationSeconds: options.sessionDurationSeconds } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    onSession: ({ number, expiration }) => {
+      sessions = number;
+      emit({ type: 'session', number, expiration: expiration.toISOString() });
+    },
   });
   return { client, sessions: () => sessions };
 }

@@ -1,11 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { startCountingEndpoint, type CountingEndpoint } from '../helpers/counting-endpoint.js';
 
 /**
  * `deliver` and `cleanup` reject bad input with exit 2 before any AWS call. Every AWS
@@ -13,9 +12,8 @@ import { runCli } from '../helpers/run-cli.js';
  * check made after the first call would show as a request here, and as exit 1.
  */
 describe('deliver and cleanup: every input checked before any AWS call', () => {
-  let server: Server;
-  let endpoint: string;
-  let requests: string[] = [];
+  let counting: CountingEndpoint;
+  let endpoint = '';
   // Made when the table of cases is built, which names its files.
   const work = mkdtempSync(join(tmpdir(), 'ion-dest-preflight-cli-'));
   const tables = join(work, 'tables');
@@ -36,13 +34,8 @@ describe('deliver and cleanup: every input checked before any AWS call', () => {
     runCli(['deliver', ...destination({ '--job-id': 'job-1', ...overrides }), '--endpoint-url', endpoint, '--max-attempts', '1', ...args], { env });
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      requests.push(`${req.method} ${req.url}`);
-      req.resume();
-      res.writeHead(500).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    counting = await startCountingEndpoint();
+    endpoint = counting.url;
     mkdirSync(tables);
     mkdirSync(join(attachments, 'docs'), { recursive: true });
     writeFileSync(join(tables, 'orders.csv'), 'id\n1\n');
@@ -50,12 +43,12 @@ describe('deliver and cleanup: every input checked before any AWS call', () => {
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await counting?.close();
     rmSync(work, { recursive: true, force: true });
   });
 
   beforeEach(() => {
-    requests = [];
+    counting.reset();
   });
 
   /** A directory under the work folder holding these files (a Buffer name is raw bytes). */
@@ -153,7 +146,7 @@ describe('deliver and cleanup: every input checked before any AWS call', () => {
     for (const message of messages) expect(result.stderr).toContain(message);
     expect(result.stderr).not.toContain('NaN');
     expect(result.code).toBe(2);
-    expect(requests).toEqual([]);
+    expect(counting.requests).toEqual([]);
   });
 
   it('deliver --json: the problems name the flag and the value as typed', async () => {
@@ -161,7 +154,7 @@ describe('deliver and cleanup: every input checked before any AWS call', () => {
     expect(result.code).toBe(2);
     const error = JSON.parse(result.stderr.trim().split('\n').at(-1) as string).error;
     expect(error.problems).toEqual([{ field: '--gzip-level', value: 'ten', rule: 'a whole number from 1 (fastest) to 9 (smallest)' }]);
-    expect(requests).toEqual([]);
+    expect(counting.requests).toEqual([]);
   });
 
   it('cleanup names --bucket and --tenant as deliver does, before any AWS call', async () => {
@@ -169,14 +162,14 @@ describe('deliver and cleanup: every input checked before any AWS call', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Invalid --bucket "Acme_Snapshots"');
     expect(result.stderr).toContain('Invalid --tenant "acme."');
-    expect(requests).toEqual([]);
+    expect(counting.requests).toEqual([]);
   });
 
   it('verify echoes --session-duration as typed', async () => {
     const result = await runCli(['verify', ...destination(), '--session-duration', 'abc', '--endpoint-url', endpoint], { env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Invalid --session-duration "abc": a session duration is a whole number of seconds from 900 to 43200');
-    expect(requests).toEqual([]);
+    expect(counting.requests).toEqual([]);
   });
 
   it('a password in --database-url is warned about, never shown', async () => {

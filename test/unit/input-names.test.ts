@@ -1,6 +1,4 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +8,7 @@ import { permissionPolicy, trustPolicy } from '../../policy/index.js';
 import { auditDestination, verifyDestination } from '../../verifier/index.js';
 import { verifyFleet } from '../../verifier/fleet.js';
 import { runCli } from '../helpers/run-cli.js';
+import { startCountingEndpoint, type CountingEndpoint } from '../helpers/counting-endpoint.js';
 
 /**
  * The CLI parses its flags once and leaves the checking to the library, which checks once:
@@ -18,9 +17,8 @@ import { runCli } from '../helpers/run-cli.js';
  * endpoint that only counts what it receives (as in test/delivery/preflight-cli.test.ts).
  */
 describe('bad input: the CLI names the flag, the library the option, before any AWS request', () => {
-  let server: Server;
+  let counting: CountingEndpoint;
   let endpoint = '';
-  let requests: string[] = [];
   const work = mkdtempSync(join(tmpdir(), 'ion-dest-input-names-'));
   const tables = join(work, 'tables');
   const attachments = join(work, 'attachments');
@@ -44,13 +42,8 @@ describe('bad input: the CLI names the flag, the library the option, before any 
   const at = () => ['--endpoint-url', endpoint];
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      requests.push(`${req.method} ${req.url}`);
-      req.resume();
-      res.writeHead(500).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    counting = await startCountingEndpoint();
+    endpoint = counting.url;
     mkdirSync(tables);
     mkdirSync(attachments);
     writeFileSync(join(tables, 'orders.csv'), 'id\n1\n');
@@ -59,12 +52,12 @@ describe('bad input: the CLI names the flag, the library the option, before any 
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await counting?.close();
     rmSync(work, { recursive: true, force: true });
   });
 
   beforeEach(() => {
-    requests = [];
+    counting.reset();
   });
 
   const sources = () => ({ tables: directoryTableSource(tables), attachments: directoryAttachmentSource(attachments) });
@@ -219,6 +212,6 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     expect((error as IonDestError).message).toContain(`Invalid ${option} ${JSON.stringify(value)}:`);
     expect((error as IonDestError).message).not.toContain(`Invalid ${flag} `);
 
-    expect(requests).toEqual([]);
+    expect(counting.requests).toEqual([]);
   });
 });
