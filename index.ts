@@ -17,7 +17,8 @@ export {
 } from './delivery/index.js';
 export type { AttachmentSource, CleanupReport, CleanupUploadsOptions, DeliveryReport, DeliverSnapshotOptions, TableSource } from './delivery/index.js';
 export { buildPermissionPolicy, buildTlsOnlyBucketPolicy, buildTrustPolicy, permissionPolicy, trustPolicy } from './policy/index.js';
-export { newExternalId } from './policy/index.js';
+export { MAX_EXTERNAL_IDS, newExternalId } from './policy/index.js';
+export { parseDestination, type DestinationInput, type ParsedDestination } from './destination/index.js';
 export type { IssuedExternalId, NewExternalIdOptions } from './policy/index.js';
 export type { Partition, PermissionPolicyOptions, PolicyDocument, PolicyStatement, TrustPolicyOptions } from './policy/index.js';
 export {
