@@ -255,8 +255,8 @@ describe('deliver: end to end against the emulator, checked with GNU tar and bsd
     const otherTenant = await reader.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: 'globex/job-9/snapshot_tables_job-9.tar' }));
     const base = ['cleanup', '--role-arn', world.destination.roleArn, '--external-id', EXTERNAL_ID, '--bucket', BUCKET, '--region', 'us-east-1', '--tenant', TENANT, '--endpoint-url', emulator.url, '--json'];
 
-    // moto reports a fixed Initiated time (in 2010), so "too young" is shown with a cut-off longer than that.
-    const young = await runCli([...base, '--older-than', '36500d'], vendorEnv(world.vendor));
+    // The emulator reports when each upload really started (emulator/fidelity/multipart_initiated.py): a just-started upload is younger than the default day.
+    const young = await runCli([...base, '--older-than', '24h'], vendorEnv(world.vendor));
     expect(young.code).toBe(0);
     expect(JSON.parse(young.stdout)).toMatchObject({ aborted: [], kept: [{ uploadId: stale.UploadId }] });
 
