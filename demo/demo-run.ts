@@ -50,6 +50,11 @@ export function access(side: SideAccess): SideAccess {
   return { ...(side.credentials ? { credentials: side.credentials } : {}), ...(side.profile ? { profile: side.profile } : {}) };
 }
 
+/** Where a library call goes and as whom: the emulator's endpoint (none on AWS) and one side's keys or profile. */
+export function callAs(endpointUrl: string | undefined, side: SideAccess): SideAccess & { endpointUrl?: string } {
+  return { ...(endpointUrl ? { endpointUrl } : {}), ...access(side) };
+}
+
 /** The steps a run takes, for the `[n/N]` headings. */
 export function plannedSteps(options: Pick<DemoOptions, 'target' | 'method' | 'keepRunning'>): StepId[] {
   const emulator = options.target.kind === 'emulator';

@@ -1,6 +1,6 @@
 import { IonDestError, type ErrorCode } from '../../errors/index.js';
 import { auditDestination, renderChecklist, verifyDestination } from '../../verifier/index.js';
-import { access, type DemoRun } from '../demo-run.js';
+import { callAs, type DemoRun } from '../demo-run.js';
 import { checklistOutcome } from '../summary.js';
 import type { DeployedDestination } from './deployed-destination.js';
 import type { DemoWorld } from './start-world.js';
@@ -15,8 +15,7 @@ export async function verify(run: DemoRun, world: DemoWorld, deployed: DeployedD
       bucket: deployed.bucket,
       region: deployed.bucketRegion,
       tenant: options.tenant,
-      ...(world.endpointUrl ? { endpointUrl: world.endpointUrl } : {}),
-      ...access(world.vendor),
+      ...callAs(world.endpointUrl, world.vendor),
     });
     const d = r.destination;
     step.print(renderChecklist(`Verifying s3://${d.bucket}/${d.tenant}/ (${d.region}, owner ${d.expectedBucketOwner}) through ${d.roleArn}`, r, { colour: false }));
@@ -35,8 +34,7 @@ export async function audit(run: DemoRun, world: DemoWorld, deployed: DeployedDe
       trustedAccountId: world.trustedAccountId,
       externalIds: [run.options.externalId],
       region: deployed.bucketRegion,
-      ...(world.endpointUrl ? { endpointUrl: world.endpointUrl } : {}),
-      ...access(world.customer),
+      ...callAs(world.endpointUrl, world.customer),
     });
     step.print(renderChecklist(`Auditing role ${r.destination.roleArn ?? deployed.roleName} and bucket ${deployed.bucket} for account ${world.trustedAccountId}`, r, { colour: false }));
     run.summary.audit = checklistOutcome(r);

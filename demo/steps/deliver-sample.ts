@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { deliverSnapshot, directoryAttachmentSource, directoryTableSource, formatBytes, type DeliveryReport } from '../../delivery/index.js';
 import { createProgressDisplay } from '../../delivery/progress-display.js';
-import { access, type DemoRun } from '../demo-run.js';
+import { access, callAs, type DemoRun } from '../demo-run.js';
 import { writeSampleSnapshot, type SampleSnapshot } from '../sample-snapshot.js';
 import { deliveryOutcome } from '../summary.js';
 import type { DeployedDestination } from './deployed-destination.js';
@@ -58,8 +58,7 @@ export async function listWhatLanded(run: DemoRun, world: DemoWorld, deployed: D
       region: deployed.bucketRegion,
       accountId: deployed.accountId,
       prefix: delivery.prefix,
-      ...(world.endpointUrl ? { endpointUrl: world.endpointUrl } : {}),
-      ...access(world.customer),
+      ...callAs(world.endpointUrl, world.customer),
     });
     const width = Math.max(0, ...listed.map((o) => o.key.length));
     for (const o of listed) step.print(`s3://${deployed.bucket}/${o.key.padEnd(width)}  ${String(o.size).padStart(9)} bytes`);

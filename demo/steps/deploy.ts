@@ -1,6 +1,6 @@
 import { mkdtemp } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { access, type DemoRun, type DemoTarget } from '../demo-run.js';
+import { callAs, type DemoRun, type DemoTarget } from '../demo-run.js';
 import { deployCloudFormationStack } from './deploy-cloudformation.js';
 import type { DeployedDestination } from './deployed-destination.js';
 import type { DemoWorld } from './start-world.js';
@@ -40,8 +40,7 @@ export async function deploy(run: DemoRun, world: DemoWorld, workDir: string, mi
       externalId: options.externalId,
       ...(options.roleName ? { roleName: options.roleName } : {}),
       ...(options.bucketName ? { bucketName: options.bucketName } : {}),
-      ...(world.endpointUrl ? { endpointUrl: world.endpointUrl } : {}),
-      ...access(world.customer),
+      ...callAs(world.endpointUrl, world.customer),
     };
     const result =
       options.method === 'cloudformation'

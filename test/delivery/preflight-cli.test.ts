@@ -1,10 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
-import { startCountingEndpoint, type CountingEndpoint } from '../helpers/counting-endpoint.js';
+import { destinationFlags, SHAPED_CREDENTIALS_ENV, usePreflightWorld } from '../helpers/preflight-world.js';
 
 /**
  * `deliver` and `cleanup` reject bad input with exit 2 before any AWS call. Every AWS
@@ -12,44 +11,12 @@ import { startCountingEndpoint, type CountingEndpoint } from '../helpers/countin
  * check made after the first call would show as a request here, and as exit 1.
  */
 describe('deliver and cleanup: every input checked before any AWS call', () => {
-  let counting: CountingEndpoint;
-  let endpoint = '';
-  // Made when the table of cases is built, which names its files.
-  const work = mkdtempSync(join(tmpdir(), 'ion-dest-preflight-cli-'));
-  const tables = join(work, 'tables');
-  const attachments = join(work, 'attachments');
-  // Source credentials of the right shape, so a command that did call AWS would reach the endpoint.
-  const env = { AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_REGION: 'us-east-1' };
-
-  const destination = (overrides: Record<string, string> = {}): string[] =>
-    Object.entries({
-      '--role-arn': 'arn:aws:iam::444455556666:role/ion-delivery',
-      '--external-id': 'ion-acme-7f3a9c',
-      '--bucket': 'acme-ion-snapshots',
-      '--region': 'us-east-1',
-      '--tenant': 'acme',
-      ...overrides,
-    }).flatMap(([flag, value]) => [flag, value]);
+  const world = usePreflightWorld('ion-dest-preflight-cli-');
+  const { work, tables, attachments } = world;
+  const env = SHAPED_CREDENTIALS_ENV;
+  const destination = destinationFlags;
   const deliver = (args: string[], overrides: Record<string, string> = {}) =>
-    runCli(['deliver', ...destination({ '--job-id': 'job-1', ...overrides }), '--endpoint-url', endpoint, '--max-attempts', '1', ...args], { env });
-
-  beforeAll(async () => {
-    counting = await startCountingEndpoint();
-    endpoint = counting.url;
-    mkdirSync(tables);
-    mkdirSync(join(attachments, 'docs'), { recursive: true });
-    writeFileSync(join(tables, 'orders.csv'), 'id\n1\n');
-    writeFileSync(join(attachments, 'docs', 'a.pdf'), 'pdf');
-  });
-
-  afterAll(async () => {
-    await counting?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
-
-  beforeEach(() => {
-    counting.reset();
-  });
+    runCli(['deliver', ...destination({ '--job-id': 'job-1', ...overrides }), '--endpoint-url', world.endpoint, '--max-attempts', '1', ...args], { env });
 
   /** A directory under the work folder holding these files (a Buffer name is raw bytes). */
   let n = 0;
@@ -146,7 +113,7 @@ describe('deliver and cleanup: every input checked before any AWS call', () => {
     for (const message of messages) expect(result.stderr).toContain(message);
     expect(result.stderr).not.toContain('NaN');
     expect(result.code).toBe(2);
-    expect(counting.requests).toEqual([]);
+    expect(world.requests).toEqual([]);
   });
 
   it('deliver --json: the problems name the flag and the value as typed', async () => {
@@ -154,27 +121,27 @@ describe('deliver and cleanup: every input checked before any AWS call', () => {
     expect(result.code).toBe(2);
     const error = JSON.parse(result.stderr.trim().split('\n').at(-1) as string).error;
     expect(error.problems).toEqual([{ field: '--gzip-level', value: 'ten', rule: 'a whole number from 1 (fastest) to 9 (smallest)' }]);
-    expect(counting.requests).toEqual([]);
+    expect(world.requests).toEqual([]);
   });
 
   it('cleanup names --bucket and --tenant as deliver does, before any AWS call', async () => {
-    const result = await runCli(['cleanup', ...destination({ '--bucket': 'Acme_Snapshots', '--tenant': 'acme.' }), '--endpoint-url', endpoint], { env });
+    const result = await runCli(['cleanup', ...destination({ '--bucket': 'Acme_Snapshots', '--tenant': 'acme.' }), '--endpoint-url', world.endpoint], { env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Invalid --bucket "Acme_Snapshots"');
     expect(result.stderr).toContain('Invalid --tenant "acme."');
-    expect(counting.requests).toEqual([]);
+    expect(world.requests).toEqual([]);
   });
 
   it('verify echoes --session-duration as typed', async () => {
-    const result = await runCli(['verify', ...destination(), '--session-duration', 'abc', '--endpoint-url', endpoint], { env });
+    const result = await runCli(['verify', ...destination(), '--session-duration', 'abc', '--endpoint-url', world.endpoint], { env });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Invalid --session-duration "abc": a session duration is a whole number of seconds from 900 to 43200');
-    expect(counting.requests).toEqual([]);
+    expect(world.requests).toEqual([]);
   });
 
   it('a password in --database-url is warned about, never shown', async () => {
     const result = await runCli(
-      ['deliver', ...destination({ '--job-id': 'job-1' }), '--endpoint-url', endpoint, '--max-attempts', '1',
+      ['deliver', ...destination({ '--job-id': 'job-1' }), '--endpoint-url', world.endpoint, '--max-attempts', '1',
         '--schema', 'tenant_acme', '--database-url', 'postgres://exporter:pw-Secret-42@127.0.0.1:9/ion', '--attachments', attachments],
       { env },
     );
@@ -182,7 +149,7 @@ describe('deliver and cleanup: every input checked before any AWS call', () => {
     expect(result.stderr).toContain('PGPASSWORD');
     expect(result.stderr + result.stdout).not.toContain('pw-Secret-42');
     const quiet = await runCli(
-      ['deliver', ...destination({ '--job-id': 'job-1' }), '--endpoint-url', endpoint, '--max-attempts', '1',
+      ['deliver', ...destination({ '--job-id': 'job-1' }), '--endpoint-url', world.endpoint, '--max-attempts', '1',
         '--schema', 'tenant_acme', '--attachments', attachments],
       { env: { ...env, DATABASE_URL: 'postgres://exporter:pw-Secret-42@127.0.0.1:9/ion' } },
     );

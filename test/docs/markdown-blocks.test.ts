@@ -58,6 +58,21 @@ describe('Markdown block parsing', () => {
     expect(blocks[0]!.page).toBe('docs/deliver.md');
   });
 
+  it('splits shell words without expanding them: quotes removed, operators and globs kept as written, comments dropped', () => {
+    expect(splitWords(`AWS_PROFILE=fr-delivery ion-dest verify --bucket "$BUCKET" --tenant 'a b' > out.json # note`)).toEqual([
+      'AWS_PROFILE=fr-delivery',
+      'ion-dest',
+      'verify',
+      '--bucket',
+      '$BUCKET',
+      '--tenant',
+      'a b',
+      '>',
+      'out.json',
+    ]);
+    expect(splitWords('ls ./t/*.csv | head')).toEqual(['ls', './t/*.csv', '|', 'head']);
+  });
+
   it('a bracketed option gives two variants: without it and with it', () => {
     expect(optionalVariants(splitWords('ion-dest audit --bucket b [--region us-east-1] [--json]'))).toEqual([
       ['ion-dest', 'audit', '--bucket', 'b'],

@@ -16,6 +16,8 @@
  *   checked, not run), `<!-- needs: postgres -->` (needs a PostgreSQL server).
  */
 
+import { parse } from 'shell-quote';
+
 /** Fence languages whose every line is a shell command. */
 export const SCRIPT_LANGUAGES: readonly string[] = ['bash', 'sh', 'shell'];
 /** Fence languages where only `$ ` lines are commands and the rest is their output. */
@@ -80,72 +82,50 @@ function markersAbove(lines: readonly string[], fenceIndex: number): Record<stri
   return markers;
 }
 
-/** Split shell words: single and double quotes, backslash escapes; no expansion. */
+/**
+ * Shell words, quotes removed and nothing expanded (`$NAME` stays as written), through
+ * shell-quote's parser; an operator (`>`, `|`, `<<`) is a word of its own, a glob is kept as
+ * written and a trailing comment is dropped.
+ */
 export function splitWords(text: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
+  return parse(text, (name) => `$${name}`).flatMap((entry) => {
+    if (typeof entry === 'string') return [entry];
+    if ('comment' in entry) return [];
+    return [entry.op === 'glob' ? entry.pattern : entry.op];
+  });
+}
+
+/** Indices of `text` outside single and double quotes. */
+function* unquotedIndices(text: string): Generator<number> {
+  let quote: string | undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (c === "'") {
-      const end = text.indexOf("'", i + 1);
-      if (end < 0) throw new Error(`unterminated ' in: ${text}`);
-      word += text.slice(i + 1, end);
-      i = end;
-      inWord = true;
-    } else if (c === '"') {
-      let j = i + 1;
-      for (; j < text.length && text[j] !== '"'; j++) word += text[j] === '\\' ? text[++j] : text[j];
-      if (j >= text.length) throw new Error(`unterminated " in: ${text}`);
-      i = j;
-      inWord = true;
-    } else if (c === '\\') {
-      word += text[++i] ?? '';
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
+    if (quote) {
+      if (c === quote) quote = undefined;
+    } else if (c === "'" || c === '"') {
+      quote = c;
     } else {
-      word += c;
-      inWord = true;
+      yield i;
     }
   }
-  if (inWord) words.push(word);
-  return words;
 }
 
 /** Drop a trailing ` # comment` that is outside quotes. */
 function stripTrailingComment(line: string): string {
-  let quote: string | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-    } else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) {
-      return line.slice(0, i).trimEnd();
-    }
+  for (const i of unquotedIndices(line)) {
+    if (line[i] === '#' && (i === 0 || /\s/.test(line[i - 1]!))) return line.slice(0, i).trimEnd();
   }
   return line;
 }
 
-/** Split `a && b` outside quotes. */
+/** Split `a && b` outside quotes, keeping each part as written (it is run as written). */
 function splitChain(text: string): string[] {
   const parts: string[] = [];
-  let quote: string | undefined;
   let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quote) {
-      if (c === quote) quote = undefined;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-    } else if (text.startsWith('&&', i)) {
+  for (const i of unquotedIndices(text)) {
+    if (i >= start && text.startsWith('&&', i)) {
       parts.push(text.slice(start, i).trim());
       start = i + 2;
-      i++;
     }
   }
   parts.push(text.slice(start).trim());

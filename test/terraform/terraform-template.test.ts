@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IonDestError } from '../../errors/index.js';
 import {
   BUCKET_ACTIONS,
   DENY_INSECURE_TRANSPORT_SID,
@@ -27,6 +26,7 @@ import { AWS_PROVIDER_CONSTRAINT } from '../../stacks/cdktf/module-stack.js';
 import { MODULE_DOCS_END, MODULE_DOCS_PAGE, MODULE_DOCS_START, renderModuleDocs } from '../../stacks/cdktf/module-docs.js';
 import { GENERATED_NOTE, synthTerraform } from '../../stacks/cdktf/write.js';
 import { contractDocument } from '../fixtures/contract.js';
+import { problemsOf } from '../helpers/input-problems.js';
 import { COMMITTED_TERRAFORM, REPO_ROOT, runCommand } from './terraform-harness.js';
 
 const ACCOUNT = '111122223333';
@@ -308,16 +308,6 @@ describe('cdktf deploy configuration (stacks/cdktf/config.ts)', () => {
     dir = mkdtempSync(join(tmpdir(), 'ion-dest-cdktf-config-'));
     if (file) writeFileSync(join(dir, 'ion-dest.tfvars.json'), JSON.stringify(file));
     return dir;
-  }
-  function problemsOf(run: () => unknown): { field: string; value: string; rule: string }[] {
-    try {
-      run();
-    } catch (error) {
-      expect(error).toBeInstanceOf(IonDestError);
-      expect((error as IonDestError).code).toBe('INVALID_INPUT');
-      return [...(error as IonDestError).problems];
-    }
-    throw new Error('expected an INVALID_INPUT error');
   }
 
   it('takes environment over the config file over cdktf.json context', () => {

@@ -1,14 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cleanupUploads, deliverSnapshot, directoryAttachmentSource, directoryTableSource } from '../../delivery/index.js';
 import { IonDestError } from '../../errors/index.js';
 import { permissionPolicy, trustPolicy } from '../../policy/index.js';
 import { auditDestination, verifyDestination } from '../../verifier/index.js';
 import { verifyFleet } from '../../verifier/fleet.js';
 import { runCli } from '../helpers/run-cli.js';
-import { startCountingEndpoint, type CountingEndpoint } from '../helpers/counting-endpoint.js';
+import { destinationFlags, GOOD_DESTINATION, SHAPED_CREDENTIALS, SHAPED_CREDENTIALS_ENV, usePreflightWorld } from '../helpers/preflight-world.js';
 
 /**
  * The CLI parses its flags once and leaves the checking to the library, which checks once:
@@ -17,47 +16,20 @@ import { startCountingEndpoint, type CountingEndpoint } from '../helpers/countin
  * endpoint that only counts what it receives (as in test/delivery/preflight-cli.test.ts).
  */
 describe('bad input: the CLI names the flag, the library the option, before any AWS request', () => {
-  let counting: CountingEndpoint;
-  let endpoint = '';
-  const work = mkdtempSync(join(tmpdir(), 'ion-dest-input-names-'));
-  const tables = join(work, 'tables');
-  const attachments = join(work, 'attachments');
-  const fleet = join(work, 'fleet.csv');
-  const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
-  const env = { AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_REGION: 'us-east-1' };
-
-  const ROLE_ARN = 'arn:aws:iam::444455556666:role/ion-delivery';
-  const ID = 'ion-acme-7f3a9c';
-  const DESTINATION = { roleArn: ROLE_ARN, externalId: ID, bucket: 'acme-ion-snapshots', region: 'us-east-1', tenant: 'acme' };
-  const FLAGS: Record<string, string> = {
-    '--role-arn': ROLE_ARN,
-    '--external-id': ID,
-    '--bucket': 'acme-ion-snapshots',
-    '--region': 'us-east-1',
-    '--tenant': 'acme',
-  };
-  const flags = (overrides: Record<string, string> = {}) => Object.entries({ ...FLAGS, ...overrides }).flatMap(([flag, value]) => [flag, value]);
+  const world = usePreflightWorld('ion-dest-input-names-');
+  const { tables, attachments } = world;
+  const fleet = join(world.work, 'fleet.csv');
+  const credentials = SHAPED_CREDENTIALS;
+  const env = SHAPED_CREDENTIALS_ENV;
+  const DESTINATION = GOOD_DESTINATION;
+  const ID = DESTINATION.externalId;
+  const flags = destinationFlags;
   const AUDIT = () => ['audit', '--role-name', 'ion-delivery', '--bucket', 'acme-ion-snapshots', '--region', 'us-east-1', ...at()];
   /** Every command that could call AWS is pointed at the counting endpoint. */
-  const at = () => ['--endpoint-url', endpoint];
+  const at = () => ['--endpoint-url', world.endpoint];
 
-  beforeAll(async () => {
-    counting = await startCountingEndpoint();
-    endpoint = counting.url;
-    mkdirSync(tables);
-    mkdirSync(attachments);
-    writeFileSync(join(tables, 'orders.csv'), 'id\n1\n');
-    writeFileSync(join(attachments, 'a.pdf'), 'pdf');
-    writeFileSync(fleet, `role_arn,external_id,bucket,region,tenant\n${ROLE_ARN},${ID},acme-ion-snapshots,us-east-1,acme\n`);
-  });
-
-  afterAll(async () => {
-    await counting?.close();
-    rmSync(work, { recursive: true, force: true });
-  });
-
-  beforeEach(() => {
-    counting.reset();
+  beforeAll(() => {
+    writeFileSync(fleet, `role_arn,external_id,bucket,region,tenant\n${DESTINATION.roleArn},${ID},acme-ion-snapshots,us-east-1,acme\n`);
   });
 
   const sources = () => ({ tables: directoryTableSource(tables), attachments: directoryAttachmentSource(attachments) });
@@ -67,7 +39,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     [
       'verify: a bucket name with capitals',
       () => ['verify', ...flags({ '--bucket': 'Acme_Snapshots' }), ...at()],
-      () => verifyDestination({ ...DESTINATION, bucket: 'Acme_Snapshots', endpointUrl: endpoint, credentials }),
+      () => verifyDestination({ ...DESTINATION, bucket: 'Acme_Snapshots', endpointUrl: world.endpoint, credentials }),
       '--bucket',
       'bucket',
       'Acme_Snapshots',
@@ -75,7 +47,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     [
       'verify: a session shorter than AssumeRole allows',
       () => ['verify', ...flags(), '--session-duration', '60', ...at()],
-      () => verifyDestination({ ...DESTINATION, sessionDurationSeconds: 60, endpointUrl: endpoint, credentials }),
+      () => verifyDestination({ ...DESTINATION, sessionDurationSeconds: 60, endpointUrl: world.endpoint, credentials }),
       '--session-duration',
       'sessionDurationSeconds',
       '60',
@@ -83,7 +55,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     [
       'verify: a bucket owner that is not an account ID',
       () => ['verify', ...flags({ '--expected-bucket-owner': 'acme' }), ...at()],
-      () => verifyDestination({ ...DESTINATION, expectedBucketOwner: 'acme', endpointUrl: endpoint, credentials }),
+      () => verifyDestination({ ...DESTINATION, expectedBucketOwner: 'acme', endpointUrl: world.endpoint, credentials }),
       '--expected-bucket-owner',
       'expectedBucketOwner',
       'acme',
@@ -91,7 +63,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     [
       'verify: the same external ID twice for a rotation',
       () => ['verify', ...flags(), '--external-id', ID, ...at()],
-      () => verifyDestination({ ...DESTINATION, additionalExternalId: ID, endpointUrl: endpoint, credentials }),
+      () => verifyDestination({ ...DESTINATION, additionalExternalId: ID, endpointUrl: world.endpoint, credentials }),
       '--external-id (the second)',
       'additionalExternalId',
       ID,
@@ -99,7 +71,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     [
       'verify --fleet: a session shorter than AssumeRole allows',
       () => ['verify', '--fleet', fleet, '--session-duration', '60', ...at()],
-      () => verifyFleet([DESTINATION], { sessionDurationSeconds: 60, endpointUrl: endpoint, credentials }),
+      () => verifyFleet([DESTINATION], { sessionDurationSeconds: 60, endpointUrl: world.endpoint, credentials }),
       '--session-duration',
       'sessionDurationSeconds',
       '60',
@@ -107,7 +79,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     [
       'audit: a trusted account that is not an account ID',
       () => [...AUDIT(), '--trusted-account', '1234', '--external-id', ID],
-      () => auditDestination({ roleName: 'ion-delivery', bucket: 'acme-ion-snapshots', region: 'us-east-1', trustedAccountId: '1234', externalIds: [ID], endpointUrl: endpoint, credentials }),
+      () => auditDestination({ roleName: 'ion-delivery', bucket: 'acme-ion-snapshots', region: 'us-east-1', trustedAccountId: '1234', externalIds: [ID], endpointUrl: world.endpoint, credentials }),
       '--trusted-account',
       'trustedAccountId',
       '1234',
@@ -122,7 +94,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
           region: 'us-east-1',
           trustedAccountId: '111122223333',
           externalIds: ['id-1', 'id-2', 'id-3'],
-          endpointUrl: endpoint,
+          endpointUrl: world.endpoint,
           credentials,
         }),
       '--external-id',
@@ -132,7 +104,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     [
       'deliver: a job ID ending in a dot',
       () => ['deliver', ...flags({ '--job-id': 'j.' }), '--tables', tables, '--attachments', attachments, ...at()],
-      () => deliverSnapshot({ ...DESTINATION, jobId: 'j.', ...sources(), endpointUrl: endpoint, sourceCredentials: credentials, maxAttempts: 1 }),
+      () => deliverSnapshot({ ...DESTINATION, jobId: 'j.', ...sources(), endpointUrl: world.endpoint, sourceCredentials: credentials, maxAttempts: 1 }),
       '--job-id',
       'jobId',
       'j.',
@@ -141,7 +113,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
       'deliver: a role path with an empty segment',
       () => ['deliver', ...flags({ '--role-arn': 'arn:aws:iam::444455556666:role//x', '--job-id': 'j1' }), '--tables', tables, '--attachments', attachments, ...at()],
       () =>
-        deliverSnapshot({ ...DESTINATION, roleArn: 'arn:aws:iam::444455556666:role//x', jobId: 'j1', ...sources(), endpointUrl: endpoint, sourceCredentials: credentials, maxAttempts: 1 }),
+        deliverSnapshot({ ...DESTINATION, roleArn: 'arn:aws:iam::444455556666:role//x', jobId: 'j1', ...sources(), endpointUrl: world.endpoint, sourceCredentials: credentials, maxAttempts: 1 }),
       '--role-arn',
       'roleArn',
       'arn:aws:iam::444455556666:role//x',
@@ -149,7 +121,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     [
       'deliver: a region outside the role ARN partition',
       () => ['deliver', ...flags({ '--region': 'cn-north-1', '--job-id': 'j1' }), '--tables', tables, '--attachments', attachments, ...at()],
-      () => deliverSnapshot({ ...DESTINATION, region: 'cn-north-1', jobId: 'j1', ...sources(), endpointUrl: endpoint, sourceCredentials: credentials, maxAttempts: 1 }),
+      () => deliverSnapshot({ ...DESTINATION, region: 'cn-north-1', jobId: 'j1', ...sources(), endpointUrl: world.endpoint, sourceCredentials: credentials, maxAttempts: 1 }),
       '--region',
       'region',
       'cn-north-1',
@@ -157,7 +129,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     [
       'cleanup: a tenant ending in a dot',
       () => ['cleanup', ...flags({ '--tenant': 'acme.' }), ...at()],
-      () => cleanupUploads({ ...DESTINATION, tenant: 'acme.', endpointUrl: endpoint, sourceCredentials: credentials }),
+      () => cleanupUploads({ ...DESTINATION, tenant: 'acme.', endpointUrl: world.endpoint, sourceCredentials: credentials }),
       '--tenant',
       'tenant',
       'acme.',
@@ -165,7 +137,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     [
       'cleanup: an external ID AWS would refuse',
       () => ['cleanup', ...flags({ '--external-id': 'ion acme' }), ...at()],
-      () => cleanupUploads({ ...DESTINATION, externalId: 'ion acme', endpointUrl: endpoint, sourceCredentials: credentials }),
+      () => cleanupUploads({ ...DESTINATION, externalId: 'ion acme', endpointUrl: world.endpoint, sourceCredentials: credentials }),
       '--external-id',
       'externalId',
       'ion acme',
@@ -212,6 +184,6 @@ describe('bad input: the CLI names the flag, the library the option, before any 
     expect((error as IonDestError).message).toContain(`Invalid ${option} ${JSON.stringify(value)}:`);
     expect((error as IonDestError).message).not.toContain(`Invalid ${flag} `);
 
-    expect(counting.requests).toEqual([]);
+    expect(world.requests).toEqual([]);
   });
 });

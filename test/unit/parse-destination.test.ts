@@ -5,8 +5,9 @@ import {
   parseDestination,
   type DestinationInput,
 } from '../../destination/index.js';
-import { IonDestError, type InputProblem } from '../../errors/index.js';
+import type { InputProblem } from '../../errors/index.js';
 import { ROLE_ARN_RULE } from '../../policy/index.js';
+import { problemsOf } from '../helpers/input-problems.js';
 
 const GOOD: DestinationInput = {
   roleArn: 'arn:aws:iam::444455556666:role/ion-delivery',
@@ -17,15 +18,8 @@ const GOOD: DestinationInput = {
 };
 
 /** The INVALID_INPUT problems parseDestination throws. */
-function problemsOf(input: DestinationInput, names?: Parameters<typeof parseDestination>[1]): InputProblem[] {
-  try {
-    parseDestination(input, names);
-  } catch (error) {
-    expect(error).toBeInstanceOf(IonDestError);
-    expect((error as IonDestError).code).toBe('INVALID_INPUT');
-    return [...(error as IonDestError).problems];
-  }
-  throw new Error('expected INVALID_INPUT');
+function destinationProblems(input: DestinationInput, names?: Parameters<typeof parseDestination>[1]): InputProblem[] {
+  return problemsOf(() => parseDestination(input, names));
 }
 
 describe('parseDestination: a good destination, the defaults filled in', () => {
@@ -81,18 +75,18 @@ describe('parseDestination: each bad value named by its option, with the value a
       ],
     ],
   ])('%s', (_name, change, problems) => {
-    expect(problemsOf({ ...GOOD, ...change })).toEqual(problems);
+    expect(destinationProblems({ ...GOOD, ...change })).toEqual(problems);
   });
 
   it('names a field as the caller asks (a fleet row), the rest by option', () => {
-    expect(problemsOf({ ...GOOD, bucket: 'B', sessionDurationSeconds: 1 }, { bucket: 'row 3 bucket' }).map((p) => p.field)).toEqual([
+    expect(destinationProblems({ ...GOOD, bucket: 'B', sessionDurationSeconds: 1 }, { bucket: 'row 3 bucket' }).map((p) => p.field)).toEqual([
       'row 3 bucket',
       'sessionDurationSeconds',
     ]);
   });
 
   it('findDestinationProblems returns the same problems without throwing, for callers that add their own', () => {
-    expect(findDestinationProblems({ ...GOOD, bucket: 'B' })).toEqual(problemsOf({ ...GOOD, bucket: 'B' }));
+    expect(findDestinationProblems({ ...GOOD, bucket: 'B' })).toEqual(destinationProblems({ ...GOOD, bucket: 'B' }));
     expect(findDestinationProblems(GOOD)).toEqual([]);
   });
 });

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { IonDestError } from '../../errors/index.js';
 import { roleArn } from '../../policy/index.js';
 import { parseFleet } from '../../verifier/fleet.js';
+import { problemsOf } from '../helpers/input-problems.js';
 
 const ROLE = roleArn('aws', '444455556666', 'ion-delivery');
 
-function problemsOf(run: () => unknown): { field: string; value: string }[] {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(IonDestError);
-    expect((error as IonDestError).code).toBe('INVALID_INPUT');
-    return (error as IonDestError).problems.map((p) => ({ field: p.field, value: p.value }));
-  }
-  throw new Error('expected INVALID_INPUT');
-}
 
 describe('parseFleet', () => {
   it('reads CSV with snake_case, camelCase or kebab-case headers, skipping blank lines and comments', () => {
@@ -32,7 +22,7 @@ describe('parseFleet', () => {
 
   it('reports every bad value with its row, before any AWS call', () => {
     const csv = `role_arn,external_id,bucket,region,tenant\n${ROLE},ion-acme-7f3a9c,acme-ion-snapshots,us-east-1,acme\nnot-an-arn,x,Bad_Bucket,mars-1,../t\n`;
-    expect(problemsOf(() => parseFleet(csv, 'csv'))).toEqual([
+    expect(problemsOf(() => parseFleet(csv, 'csv')).map(({ field, value }) => ({ field, value }))).toEqual([
       { field: 'row 3 roleArn', value: 'not-an-arn' },
       { field: 'row 3 externalId', value: 'x' },
       { field: 'row 3 bucket', value: 'Bad_Bucket' },
