@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../cli/commands/index.js';
@@ -15,6 +15,8 @@ import { expectCompleteRun } from '../demo/demo-helpers.js';
  * The package as a user gets it: `npm pack` (its prepack script builds dist/), `npm install
  * <tarball>` into an empty folder outside the repository, then the installed `ion-dest`
  * program and the library, from a TypeScript consumer, with nothing of the clone in reach.
+ * The pack runs in a copy of the clone: its prepack build empties and rewrites dist/, which
+ * the test files running beside this one (the docs test, the demo) execute.
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -73,9 +75,28 @@ async function traced(args: readonly string[]): Promise<Run & { loaded: string[]
   return { ...result, loaded: readFileSync(file, 'utf8').split('\n').filter(Boolean) };
 }
 
+/** What the copy to pack leaves out: installed and built output, Git, caches, local state. */
+const NOT_COPIED = new Set(['node_modules', '.git', 'dist', 'cdktf.out', 'coverage', '.terraform', '.bench', '.scratch', '__pycache__']);
+
+/** The clone's sources in `into`, with its installed node_modules linked in (the build needs TypeScript). */
+function copyOfClone(into: string): string {
+  cpSync(ROOT, into, { recursive: true, filter: (from) => relative(ROOT, from) === '' || !NOT_COPIED.has(basename(from)) });
+  symlinkSync(join(ROOT, 'node_modules'), join(into, 'node_modules'), 'dir');
+  return into;
+}
+
+/** When the clone's own dist/ was last built (its CLI's modification time), or null when it is not built. */
+function builtAt(): number | null {
+  const main = join(ROOT, 'dist', 'cli', 'main.js');
+  return existsSync(main) ? statSync(main).mtimeMs : null;
+}
+let builtBefore: number | null;
+
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'ion-dest-package-'));
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: ROOT });
+  builtBefore = builtAt();
+  const source = copyOfClone(join(work, 'source'));
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: source });
   expect(packed.code, packed.stderr).toBe(0);
   const [info] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[\n'))) as { filename: string; files: { path: string }[] }[];
   packedFiles = info!.files.map((f) => f.path);
@@ -92,6 +113,10 @@ afterAll(() => {
 });
 
 describe('the packed tarball, installed into an empty folder', () => {
+  it("is packed from a copy: the clone's own dist/, which the tests beside this one run, is left as it was", () => {
+    expect(builtAt()).toBe(builtBefore);
+  });
+
   it('ships the compiled code with its declarations, the templates, the emulator and the docs; no tests, benchmarks, CI or TypeScript sources', () => {
     for (const path of [
       'package.json',
