@@ -70,6 +70,6 @@ export const KEY_PREFIX_RULE = `a key prefix is one or more segments separated b
 /** An S3 key prefix made of safe segments (no leading or trailing `/`, no `..`). */
 export const validateKeyPrefix: Validator = (value, field = 'key prefix') => {
   const segments = value.split('/');
-  const ok = segments.every((s) => new RegExp(KEY_SEGMENT_PATTERN, 'u').test(s) && !s.includes('..'));
+  const ok = segments.every((s) => new RegExp(KEY_SEGMENT_PATTERN, 'u').test(s));
   return ok ? undefined : { field, value, rule: KEY_PREFIX_RULE };
 };

@@ -72,7 +72,18 @@ export const RESERVED_BUCKET_SUFFIX_RULE = 'a bucket name does not end with a re
  * `acme.` would extract onto `acme`).
  * @see https://learn.microsoft.com/en-us/windows/win32/fileio/naming-a-file#naming-conventions
  */
-export const KEY_SEGMENT_PATTERN = '^[A-Za-z0-9]([A-Za-z0-9_.-]{0,126}[A-Za-z0-9_-])?$';
+export const KEY_SEGMENT_ADJACENT_DOTS = '..';
+/**
+ * The characters and ends of a key segment, without the "no .." rule: for Terraform, whose
+ * RE2 engine has no lookahead, so its check pairs this with a test for KEY_SEGMENT_ADJACENT_DOTS.
+ */
+export const KEY_SEGMENT_PATTERN_WITHOUT_LOOKAHEAD = '^[A-Za-z0-9]([A-Za-z0-9_.-]{0,126}[A-Za-z0-9_-])?$';
+/**
+ * The whole rule in one pattern, for engines with lookahead: JavaScript, CloudFormation's
+ * AllowedPattern (Java syntax) and cfn-lint (Python).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-regexes.html
+ */
+export const KEY_SEGMENT_PATTERN = `^(?!.*\\.\\.)${KEY_SEGMENT_PATTERN_WITHOUT_LOOKAHEAD.slice(1)}`;
 export const KEY_SEGMENT_RULE =
   'is 1 to 128 characters of letters, digits, _ . and -, starts with a letter or digit, does not end with ".", and has no ".."';
 
@@ -163,7 +174,7 @@ export const validateJobId: Validator = (value, field = 'job ID') =>
   isKeySegment(value) ? undefined : problem(field, value, `a job ID ${KEY_SEGMENT_RULE}`);
 
 function isKeySegment(value: string): boolean {
-  return matches(KEY_SEGMENT_PATTERN, value) && !value.includes('..');
+  return matches(KEY_SEGMENT_PATTERN, value);
 }
 
 /** The region must lie in the partition the ARNs name. */

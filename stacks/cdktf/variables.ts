@@ -14,7 +14,8 @@ import {
   EXTERNAL_ID_MAX_LENGTH,
   EXTERNAL_ID_MIN_LENGTH,
   EXTERNAL_ID_RULE,
-  KEY_SEGMENT_PATTERN,
+  KEY_SEGMENT_ADJACENT_DOTS,
+  KEY_SEGMENT_PATTERN_WITHOUT_LOOKAHEAD,
   KEY_SEGMENT_RULE,
   KMS_KEY_ARN_PATTERN,
   KMS_KEY_ARN_RULE,
@@ -211,8 +212,8 @@ export const VARIABLE_SPECS: Record<VariableName, VariableSpec> = {
     default: '',
     validate: validateTenant,
     checks: optional(VARIABLE.tenantPrefix, [
-      patternCheck(VARIABLE.tenantPrefix, KEY_SEGMENT_PATTERN, `a tenant ${KEY_SEGMENT_RULE}`),
-      { condition: `!strcontains(${v(VARIABLE.tenantPrefix)}, "..")`, rule: `a tenant ${KEY_SEGMENT_RULE}` },
+      patternCheck(VARIABLE.tenantPrefix, KEY_SEGMENT_PATTERN_WITHOUT_LOOKAHEAD, `a tenant ${KEY_SEGMENT_RULE}`),
+      { condition: `!strcontains(${v(VARIABLE.tenantPrefix)}, "${KEY_SEGMENT_ADJACENT_DOTS}")`, rule: `a tenant ${KEY_SEGMENT_RULE}` },
     ]),
   },
   [VARIABLE.region]: {

@@ -143,7 +143,7 @@ describe('parameters', () => {
     ['BucketName', validateBucketName, ['abc', 'acme-ion-snapshots', 'a.b-c1'], ['ab', 'Acme', 'acme_snap', '-acme', 'acme-']],
     ['RoleName', validateRoleName, ['IonSnapshotDelivery', 'r_o+l=e,.@-'], ['with space', 'path/name', 'x'.repeat(65)]],
     ['KmsKeyArn', validateKmsKeyArn, [KMS_KEY], ['arn:aws:kms:us-east-1:444455556666:alias/my-key', 'not-an-arn']],
-    ['TenantPrefix', validateTenant, ['acme', 'acme-prod_1.a'], ['acme/prod', 'ac*me', 'acme.', '-acme', 'x'.repeat(129)]],
+    ['TenantPrefix', validateTenant, ['acme', 'acme-prod_1.a', 'a.b.c'], ['acme/prod', 'ac*me', 'acme.', '-acme', 'a..b', 'x'.repeat(129)]],
   ];
   it.each(CASES)('%s: AllowedPattern and the validator agree', (name, validate, good, bad) => {
     const pattern = new RegExp(TEMPLATE.Parameters[name]!.AllowedPattern!);
