@@ -5,7 +5,7 @@
  */
 export { auditDestination, renderChecklist, renderJson, verifyDestination } from './verifier/index.js';
 export type { AuditOptions, AuditReport, CheckResult, Destination, VerificationReport, VerifyOptions } from './verifier/index.js';
-export { DEFAULT_FLEET_CONCURRENCY, parseFleet, readFleetFile, renderFleetSummary, verifyFleet, type FleetCommonOptions } from './verifier/fleet.js';
+export { DEFAULT_FLEET_CONCURRENCY, parseFleet, readFleetFile, renderFleetSummary, verifyFleet, type FleetCommonOptions, type FleetDestination } from './verifier/fleet.js';
 export {
   cleanupUploads,
   createPostgresTableSource,

@@ -12,31 +12,47 @@ import { DEFAULT_FLEET_CONCURRENCY } from './fleet-defaults.js';
 // In a module of its own, so that `verify --help` shows it without loading the AWS SDK.
 export { DEFAULT_FLEET_CONCURRENCY } from './fleet-defaults.js';
 
+/**
+ * One row of a fleet file: a destination and, for a role narrowed to the tenant's prefix,
+ * `tenantPrefix` (what `verify --tenant-prefix` says for one destination).
+ */
+export type FleetDestination = Destination & Pick<VerifyOptions, 'tenantPrefix'>;
+
 /** Column names a fleet file may use, normalised (lower case, no `-`, `_` or spaces). */
-const COLUMNS: Record<string, keyof Destination> = {
+const COLUMNS: Record<string, keyof FleetDestination> = {
   rolearn: 'roleArn',
   externalid: 'externalId',
   bucket: 'bucket',
   region: 'region',
   tenant: 'tenant',
   expectedbucketowner: 'expectedBucketOwner',
+  tenantprefix: 'tenantPrefix',
 };
+
+/** How a fleet file says yes or no in the `tenant_prefix` column (any case; JSON may use true and false). */
+const YES_NO: Record<string, boolean> = { true: true, yes: true, false: false, no: false };
+const TENANT_PREFIX_RULE =
+  "tenant_prefix is true (the role's grant is narrowed to <tenant>/: also prove a write outside it is refused), false, or empty";
 
 function normaliseColumn(name: string): string {
   return name.toLowerCase().replace(/[-_\s]/g, '');
 }
 
-function toDestination(record: Record<string, unknown>, row: string, problems: InputProblem[]): Destination {
-  const out: Partial<Record<keyof Destination, string>> = {};
+function toDestination(record: Record<string, unknown>, row: string, problems: InputProblem[]): FleetDestination {
+  const out: Partial<Record<keyof Destination, string>> & Pick<FleetDestination, 'tenantPrefix'> = {};
   for (const [name, value] of Object.entries(record)) {
     const field = COLUMNS[normaliseColumn(name)];
     if (field === undefined) {
       problems.push({ field: `${row} column`, value: name, rule: `a fleet column is one of ${Object.values(COLUMNS).join(', ')}` });
       continue;
     }
-    if (value !== undefined && value !== null && String(value).trim() !== '') out[field] = String(value).trim();
+    if (value === undefined || value === null || String(value).trim() === '') continue;
+    const text = String(value).trim();
+    if (field !== 'tenantPrefix') out[field] = text;
+    else if (YES_NO[text.toLowerCase()] === undefined) problems.push({ field: `${row} tenantPrefix`, value: text, rule: TENANT_PREFIX_RULE });
+    else if (YES_NO[text.toLowerCase()]) out.tenantPrefix = true;
   }
-  return out as Destination;
+  return out as FleetDestination;
 }
 
 /** A fleet file's fields are named by row and column, so a message points at the cell to fix. */
@@ -55,7 +71,7 @@ function fieldNames(row: string): Partial<DestinationFieldNames> {
  * Parse a fleet file: JSON (an array of destination objects) or CSV with a header
  * row. Every row is validated; all problems are reported at once, before any AWS call.
  */
-export function parseFleet(text: string, format: 'json' | 'csv', file = 'fleet file'): Destination[] {
+export function parseFleet(text: string, format: 'json' | 'csv', file = 'fleet file'): FleetDestination[] {
   let records: Record<string, unknown>[];
   try {
     records =
@@ -85,7 +101,7 @@ export function parseFleet(text: string, format: 'json' | 'csv', file = 'fleet f
 }
 
 /** Read and parse a fleet file; the extension (.json or .csv) decides the format. */
-export async function readFleetFile(path: string): Promise<Destination[]> {
+export async function readFleetFile(path: string): Promise<FleetDestination[]> {
   const ext = extname(path).toLowerCase();
   if (ext !== '.json' && ext !== '.csv') {
     assertNoProblems([{ field: '--fleet', value: path, rule: 'a fleet file ends in .csv or .json' }]);
@@ -103,7 +119,8 @@ export async function readFleetFile(path: string): Promise<Destination[]> {
   return parseFleet(text, ext === '.json' ? 'json' : 'csv', path);
 }
 
-export type FleetCommonOptions = Omit<VerifyOptions, keyof Destination>;
+/** What every destination of a fleet shares (the endpoint, the session, the probes); the rows say the rest. */
+export type FleetCommonOptions = Omit<VerifyOptions, keyof FleetDestination>;
 
 /**
  * Verify many destinations with at most `concurrency` at once. Every destination is
@@ -111,7 +128,7 @@ export type FleetCommonOptions = Omit<VerifyOptions, keyof Destination>;
  * AWS call); `onReport` sees each report as it completes; the result keeps the input order.
  */
 export async function verifyFleet(
-  destinations: readonly Destination[],
+  destinations: readonly FleetDestination[],
   common: FleetCommonOptions,
   concurrency = DEFAULT_FLEET_CONCURRENCY,
   onReport: (report: VerificationReport, index: number) => void = () => {},

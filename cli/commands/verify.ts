@@ -112,6 +112,9 @@ async function verifyMany(args: VerifyArgs): Promise<void> {
     args['expect-revoked']
       ? { field: '--expect-revoked', value: 'true', rule: '--expect-revoked proves one destination at a time, not beside --fleet' }
       : undefined,
+    args['tenant-prefix']
+      ? { field: '--tenant-prefix', value: 'true', rule: 'beside --fleet, each row says it in the fleet file\'s tenant_prefix column (true or false)' }
+      : undefined,
   ]);
   const concurrency = parseWholeNumber(args.concurrency, '--concurrency', FLEET_CONCURRENCY_RANGE);
   const destinations = await readFleetFile(args.fleet as string);

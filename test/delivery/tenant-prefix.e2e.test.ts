@@ -18,6 +18,7 @@ import { startEmulator, type Emulator } from '../../emulator/emulator.js';
 import { IonDestError } from '../../errors/index.js';
 import { permissionPolicy } from '../../policy/index.js';
 import { auditDestination, verifyDestination } from '../../verifier/index.js';
+import { parseFleet, verifyFleet } from '../../verifier/fleet.js';
 import { createCustomerAdmin } from '../verifier/fixtures.js';
 import { EXTERNAL_ID, TENANT, listKeys } from './helpers.js';
 import { writeSnapshotFixture, type SnapshotFixture } from './snapshot-fixture.js';
@@ -212,6 +213,18 @@ describe('a delivery role narrowed to the tenant prefix, IAM enforced', () => {
     } finally {
       wholeSession.destroy();
     }
+  });
+
+  it('a fleet file says tenant_prefix row by row: prefix-only for the rows that say true, and it catches the whole-bucket role', async () => {
+    const csv = [
+      'role_arn,external_id,bucket,region,tenant,tenant_prefix',
+      `${destination.roleArn},${EXTERNAL_ID},${BUCKET},us-east-1,${TENANT},true`,
+      `${wholeBucket.roleArn},${EXTERNAL_ID},${wholeBucket.bucket},us-east-1,${TENANT},true`,
+      `${destination.roleArn},${EXTERNAL_ID},${BUCKET},us-east-1,${TENANT},`,
+    ].join('\n');
+    const reports = await verifyFleet(parseFleet(csv, 'csv'), { endpointUrl: emulator.url, credentials: vendor.credentials, maxAttempts: 1 }, 2);
+    expect(reports.map((r) => r.checks.find((c) => c.id === 'prefix-only')?.status)).toEqual(['pass', 'fail', undefined]);
+    expect(reports.map((r) => r.ok)).toEqual([true, false, true]);
   });
 
   it('verify without --tenant-prefix reports no prefix-only check', async () => {

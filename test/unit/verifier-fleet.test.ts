@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { roleArn } from '../../policy/index.js';
 import { parseFleet } from '../../verifier/fleet.js';
 import { problemsOf } from '../helpers/input-problems.js';
+import { identityEnv, runCli } from '../helpers/run-cli.js';
 
 const ROLE = roleArn('aws', '444455556666', 'ion-delivery');
 
@@ -29,6 +30,28 @@ describe('parseFleet', () => {
       { field: 'row 3 region', value: 'mars-1' },
       { field: 'row 3 tenant', value: '../t' },
     ]);
+  });
+
+  it('reads tenant_prefix: true or yes in any case (JSON may use a boolean) asks for prefix-only; false, no or empty does not', () => {
+    const csv = `role_arn,external_id,bucket,region,tenant,tenant_prefix\n${['TRUE', 'yes', 'false', 'No', ''].map((v) => `${ROLE},ion-acme-7f3a9c,acme-ion-snapshots,us-east-1,acme,${v}`).join('\n')}\n`;
+    expect(parseFleet(csv, 'csv').map((d) => d.tenantPrefix)).toEqual([true, true, undefined, undefined, undefined]);
+    const row = { roleArn: ROLE, externalId: 'ion-acme-7f3a9c', bucket: 'acme-ion-snapshots', region: 'us-east-1', tenant: 'acme' };
+    expect(parseFleet(JSON.stringify([{ ...row, tenantPrefix: true }, { ...row, tenantPrefix: false }]), 'json').map((d) => d.tenantPrefix)).toEqual([true, undefined]);
+  });
+
+  it('refuses a tenant_prefix that is neither yes nor no, naming the row', () => {
+    const csv = `role_arn,external_id,bucket,region,tenant,tenant_prefix\n${ROLE},ion-acme-7f3a9c,acme-ion-snapshots,us-east-1,acme,acme\n`;
+    expect(problemsOf(() => parseFleet(csv, 'csv'))).toEqual([
+      { field: 'row 2 tenantPrefix', value: 'acme', rule: expect.stringContaining('tenant_prefix is true') as unknown },
+    ]);
+  });
+
+  it('verify refuses --tenant-prefix beside --fleet (the column says it row by row), before reading the file', async () => {
+    const run = await runCli(['verify', '--fleet', 'no-such-fleet.csv', '--tenant-prefix', '--json'], { exactEnv: identityEnv(undefined) });
+    expect(run.code, run.stderr).toBe(2);
+    const { error } = JSON.parse(run.stderr.trim().split('\n').at(-1)!) as { error: { code: string; problems: { field: string; rule: string }[] } };
+    expect(error.code).toBe('INVALID_INPUT');
+    expect(error.problems).toEqual([{ field: '--tenant-prefix', value: 'true', rule: expect.stringContaining('tenant_prefix column') as unknown }]);
   });
 
   it.each([
