@@ -78,6 +78,11 @@ export const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   kmsKeyArn: '--kms-key-arn',
   tenantPrefix: '--tenant-prefix',
   partition: '--partition',
+  // launch-url (the quick-create link's options).
+  templateUrl: '--template-url',
+  stackName: '--stack-name',
+  bucketName: '--bucket-name',
+  accessLogBucket: '--access-log-bucket',
 };
 
 /**

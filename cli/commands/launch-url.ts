@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { buildQuickCreateUrl, DEFAULT_STACK_NAME } from '../../stacks/cloudformation/quick-create-url.js';
-import { pickOptions } from '../options.js';
+import { pickOptions, withFlagNames } from '../options.js';
 
 /** Region of the stack (and so of a bucket it creates) when --region is not given. */
 const DEFAULT_REGION = 'us-east-1';
@@ -66,7 +66,8 @@ export const launchUrlCommand: CommandModule<object, LaunchUrlArgs> = {
         '',
       ) as never,
   handler: (args) => {
-    const url = buildQuickCreateUrl({
+    // The library names each option; the problems come back named as flags.
+    const url = withFlagNames(() => buildQuickCreateUrl({
       templateUrl: args['template-url'],
       trustedAccountId: args['trusted-account'],
       externalIds: args['external-id'],
@@ -79,7 +80,7 @@ export const launchUrlCommand: CommandModule<object, LaunchUrlArgs> = {
       ...(args['tenant-prefix'] !== undefined ? { tenantPrefix: args['tenant-prefix'] } : {}),
       ...(args['access-log-bucket'] !== undefined ? { accessLogBucket: args['access-log-bucket'] } : {}),
       eventBridgeNotifications: args['event-bridge'],
-    });
+    }));
     process.stdout.write(args.json ? `${JSON.stringify({ url, region: args.region, stackName: args['stack-name'] })}\n` : `${url}\n`);
   },
 };

@@ -77,48 +77,51 @@ export interface QuickCreateOptions {
   tenantPrefix?: string;
 }
 
-/** Every problem with the options, each naming the command-line flag, the value and the rule. */
+/**
+ * Every problem with the options, each naming the option, the value and the rule (the CLI's
+ * `launch-url` names the flag instead, as every command does: cli/options.ts FLAG_OF_FIELD).
+ */
 export function checkQuickCreateOptions(o: QuickCreateOptions): (InputProblem | undefined)[] {
   const problems: (InputProblem | undefined)[] = [
-    validateRegion(o.region, '--region'),
-    validateTemplateUrl(o.templateUrl, o.region, '--template-url'),
-    validateTrustedAccountId(o.trustedAccountId, '--trusted-account'),
-    o.stackName === undefined ? undefined : validateStackName(o.stackName, '--stack-name'),
-    o.bucketName === undefined ? undefined : validateBucketName(o.bucketName, '--bucket-name'),
-    o.roleName === undefined ? undefined : validateRoleName(o.roleName, '--role-name'),
-    o.accessLogBucket === undefined ? undefined : validateBucketName(o.accessLogBucket, '--access-log-bucket'),
-    o.tenantPrefix === undefined ? undefined : validateTenant(o.tenantPrefix, '--tenant-prefix'),
+    validateRegion(o.region, 'region'),
+    validateTemplateUrl(o.templateUrl, o.region, 'templateUrl'),
+    validateTrustedAccountId(o.trustedAccountId, 'trustedAccountId'),
+    o.stackName === undefined ? undefined : validateStackName(o.stackName, 'stackName'),
+    o.bucketName === undefined ? undefined : validateBucketName(o.bucketName, 'bucketName'),
+    o.roleName === undefined ? undefined : validateRoleName(o.roleName, 'roleName'),
+    o.accessLogBucket === undefined ? undefined : validateBucketName(o.accessLogBucket, 'accessLogBucket'),
+    o.tenantPrefix === undefined ? undefined : validateTenant(o.tenantPrefix, 'tenantPrefix'),
   ];
   // One, or up to MAX_EXTERNAL_IDS during a rotation (one per template parameter), each valid, no two the same.
-  problems.push(...validateExternalIds(o.externalIds, '--external-id'));
+  problems.push(...validateExternalIds(o.externalIds, 'externalIds'));
   const partition = partitionOfRegion(o.region);
   if (partition && QUICK_CREATE_FORMS[partition] === undefined) {
     problems.push({
-      field: '--region',
+      field: 'region',
       value: o.region,
       rule:
         `AWS's documentation shows no console quick-create link form for the ${partition} partition, so no link is printed; ` +
-        'the admin creates the stack in that partition\'s CloudFormation console from the --template-url, with these parameter values',
+        'the admin creates the stack in that partition\'s CloudFormation console from the template URL, with these parameter values',
     });
   }
   if (o.useExistingBucket && o.bucketName === undefined) {
-    problems.push({ field: '--bucket-name', value: '', rule: '--use-existing-bucket needs --bucket-name, the existing bucket' });
+    problems.push({ field: 'bucketName', value: '', rule: 'using an existing bucket (UseExistingBucket) needs the name of that bucket' });
   }
   if (o.useExistingBucket && o.accessLogBucket !== undefined) {
     problems.push({
-      field: '--access-log-bucket',
+      field: 'accessLogBucket',
       value: o.accessLogBucket,
-      rule: 'access logging is set only on a bucket the stack creates, not with --use-existing-bucket',
+      rule: 'access logging is set only on a bucket the stack creates, not on an existing bucket (UseExistingBucket)',
     });
   }
   if (o.kmsKeyArn !== undefined) {
-    const bad = validateKmsKeyArn(o.kmsKeyArn, '--kms-key-arn');
+    const bad = validateKmsKeyArn(o.kmsKeyArn, 'kmsKeyArn');
     problems.push(bad);
     // arn:<partition>:kms:<region>:…: a region check covers the partition too.
     const keyRegion = o.kmsKeyArn.split(':')[3];
     if (!bad && keyRegion !== o.region) {
       problems.push({
-        field: '--kms-key-arn',
+        field: 'kmsKeyArn',
         value: o.kmsKeyArn,
         rule: `the key must be in the bucket's region ${o.region} (S3 encrypts only with a key in its own region), not ${keyRegion}`,
       });

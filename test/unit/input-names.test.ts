@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { cleanupUploads, deliverSnapshot, directoryAttachmentSource, directoryTableSource } from '../../delivery/index.js';
 import { IonDestError } from '../../errors/index.js';
 import { permissionPolicy, trustPolicy } from '../../policy/index.js';
+import { buildQuickCreateUrl } from '../../stacks/cloudformation/quick-create-url.js';
 import { auditDestination, verifyDestination } from '../../verifier/index.js';
 import { verifyFleet } from '../../verifier/fleet.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -27,6 +28,7 @@ describe('bad input: the CLI names the flag, the library the option, before any 
   const AUDIT = () => ['audit', '--role-name', 'ion-delivery', '--bucket', 'acme-ion-snapshots', '--region', 'us-east-1', ...at()];
   /** Every command that could call AWS is pointed at the counting endpoint. */
   const at = () => ['--endpoint-url', world.endpoint];
+  const TEMPLATE_URL = 'https://fr-cfn-templates.s3.us-east-1.amazonaws.com/ion-destination/0.1.0/ion-destination.cfn.yaml';
 
   beforeAll(() => {
     writeFileSync(fleet, `role_arn,external_id,bucket,region,tenant\n${DESTINATION.roleArn},${ID},acme-ion-snapshots,us-east-1,acme\n`);
@@ -157,6 +159,22 @@ describe('bad input: the CLI names the flag, the library the option, before any 
       '--trusted-account',
       'trustedAccountId',
       '12345',
+    ],
+    [
+      'launch-url: a tenant prefix with a slash',
+      () => ['launch-url', '--template-url', TEMPLATE_URL, '--trusted-account', '111122223333', '--external-id', ID, '--tenant-prefix', 'acme/prod'],
+      () => buildQuickCreateUrl({ templateUrl: TEMPLATE_URL, trustedAccountId: '111122223333', externalIds: [ID], region: 'us-east-1', tenantPrefix: 'acme/prod' }),
+      '--tenant-prefix',
+      'tenantPrefix',
+      'acme/prod',
+    ],
+    [
+      'launch-url: an existing bucket whose name is not given',
+      () => ['launch-url', '--template-url', TEMPLATE_URL, '--trusted-account', '111122223333', '--external-id', ID, '--use-existing-bucket'],
+      () => buildQuickCreateUrl({ templateUrl: TEMPLATE_URL, trustedAccountId: '111122223333', externalIds: [ID], region: 'us-east-1', useExistingBucket: true }),
+      '--bucket-name',
+      'bucketName',
+      '',
     ],
     [
       'policy permissions: a KMS alias instead of a key',

@@ -104,7 +104,7 @@ describe('buildQuickCreateUrl', () => {
     }
     expect(error).toBeInstanceOf(IonDestError);
     expect((error as IonDestError).problems).toEqual([
-      expect.objectContaining({ field: '--region', value: region, rule: expect.stringContaining('no console quick-create link form for the aws-cn partition') }),
+      expect.objectContaining({ field: 'region', value: region, rule: expect.stringContaining('no console quick-create link form for the aws-cn partition') }),
     ]);
   });
 
@@ -118,28 +118,28 @@ describe('buildQuickCreateUrl', () => {
   });
 
   const BAD: [string, Partial<QuickCreateOptions>, string, string][] = [
-    ['plain HTTP', { templateUrl: 'http://fr-templates.s3.amazonaws.com/t.yaml' }, '--template-url', 'https:// URL of an object in Amazon S3'],
-    ['not S3', { templateUrl: 'https://example.com/t.yaml' }, '--template-url', 'Amazon S3'],
-    ['S3 look-alike host', { templateUrl: 'https://fr.s3.amazonaws.com.evil.example/t.yaml' }, '--template-url', 'Amazon S3'],
-    ['no key', { templateUrl: 'https://fr-templates.s3.amazonaws.com/' }, '--template-url', 'Amazon S3'],
-    ['path style without key', { templateUrl: 'https://s3.amazonaws.com/fr-templates' }, '--template-url', 'Amazon S3'],
-    ['China bucket for a global region', { templateUrl: 'https://fr-templates.s3.cn-north-1.amazonaws.com.cn/t.yaml' }, '--template-url', 'China'],
-    ['bad account', { trustedAccountId: '1111' }, '--trusted-account', '12 digits'],
-    ['no external ID', { externalIds: [] }, '--external-id', 'one external ID'],
-    ['three external IDs', { externalIds: ['aa', 'bb', 'cc'] }, '--external-id', 'one external ID, or up to 2 during a rotation'],
-    ['same external ID twice', { externalIds: ['aa', 'aa'] }, '--external-id', 'given once'],
-    ['bad external ID', { externalIds: ['a b'] }, '--external-id', '2 to 1224'],
-    ['unknown region', { region: 'eu-west-9' }, '--region', 'region name'],
-    ['bad stack name', { stackName: '1stack' }, '--stack-name', 'starts with a letter'],
-    ['bad bucket', { bucketName: 'Acme' }, '--bucket-name', 'lowercase'],
-    ['existing bucket without name', { useExistingBucket: true }, '--bucket-name', 'needs --bucket-name'],
-    ['access logs on an existing bucket', { useExistingBucket: true, bucketName: 'theirs', accessLogBucket: 'logs' }, '--access-log-bucket', 'only on a bucket the stack creates'],
-    ['KMS alias', { kmsKeyArn: 'arn:aws:kms:eu-west-1:444455556666:alias/k' }, '--kms-key-arn', 'alias'],
-    ['KMS key in another region', { kmsKeyArn: 'arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab' }, '--kms-key-arn', "bucket's region eu-west-1"],
-    ['bad role name', { roleName: 'a/b' }, '--role-name', '1 to 64'],
-    ['tenant prefix with a slash', { tenantPrefix: 'acme/prod' }, '--tenant-prefix', 'a tenant is 1 to 128 characters'],
+    ['plain HTTP', { templateUrl: 'http://fr-templates.s3.amazonaws.com/t.yaml' }, 'templateUrl', 'https:// URL of an object in Amazon S3'],
+    ['not S3', { templateUrl: 'https://example.com/t.yaml' }, 'templateUrl', 'Amazon S3'],
+    ['S3 look-alike host', { templateUrl: 'https://fr.s3.amazonaws.com.evil.example/t.yaml' }, 'templateUrl', 'Amazon S3'],
+    ['no key', { templateUrl: 'https://fr-templates.s3.amazonaws.com/' }, 'templateUrl', 'Amazon S3'],
+    ['path style without key', { templateUrl: 'https://s3.amazonaws.com/fr-templates' }, 'templateUrl', 'Amazon S3'],
+    ['China bucket for a global region', { templateUrl: 'https://fr-templates.s3.cn-north-1.amazonaws.com.cn/t.yaml' }, 'templateUrl', 'China'],
+    ['bad account', { trustedAccountId: '1111' }, 'trustedAccountId', '12 digits'],
+    ['no external ID', { externalIds: [] }, 'externalIds', 'one external ID'],
+    ['three external IDs', { externalIds: ['aa', 'bb', 'cc'] }, 'externalIds', 'one external ID, or up to 2 during a rotation'],
+    ['same external ID twice', { externalIds: ['aa', 'aa'] }, 'externalIds', 'given once'],
+    ['bad external ID', { externalIds: ['a b'] }, 'externalIds', '2 to 1224'],
+    ['unknown region', { region: 'eu-west-9' }, 'region', 'region name'],
+    ['bad stack name', { stackName: '1stack' }, 'stackName', 'starts with a letter'],
+    ['bad bucket', { bucketName: 'Acme' }, 'bucketName', 'lowercase'],
+    ['existing bucket without name', { useExistingBucket: true }, 'bucketName', 'needs the name of that bucket'],
+    ['access logs on an existing bucket', { useExistingBucket: true, bucketName: 'theirs', accessLogBucket: 'logs' }, 'accessLogBucket', 'only on a bucket the stack creates'],
+    ['KMS alias', { kmsKeyArn: 'arn:aws:kms:eu-west-1:444455556666:alias/k' }, 'kmsKeyArn', 'alias'],
+    ['KMS key in another region', { kmsKeyArn: 'arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab' }, 'kmsKeyArn', "bucket's region eu-west-1"],
+    ['bad role name', { roleName: 'a/b' }, 'roleName', '1 to 64'],
+    ['tenant prefix with a slash', { tenantPrefix: 'acme/prod' }, 'tenantPrefix', 'a tenant is 1 to 128 characters'],
   ];
-  it.each(BAD)('rejects %s, naming the flag, the value and the rule', (_name, change, field, rule) => {
+  it.each(BAD)('rejects %s, naming the option, the value and the rule', (_name, change, field, rule) => {
     let error: unknown;
     try {
       buildQuickCreateUrl({ ...BASE, ...change });
