@@ -48,9 +48,13 @@ function toDestination(record: Record<string, unknown>, row: string, problems: I
     }
     if (value === undefined || value === null || String(value).trim() === '') continue;
     const text = String(value).trim();
-    if (field !== 'tenantPrefix') out[field] = text;
-    else if (YES_NO[text.toLowerCase()] === undefined) problems.push({ field: `${row} tenantPrefix`, value: text, rule: TENANT_PREFIX_RULE });
-    else if (YES_NO[text.toLowerCase()]) out.tenantPrefix = true;
+    if (field !== 'tenantPrefix') {
+      out[field] = text;
+      continue;
+    }
+    const narrowed = YES_NO[text.toLowerCase()];
+    if (narrowed === undefined) problems.push({ field: `${row} tenantPrefix`, value: text, rule: TENANT_PREFIX_RULE });
+    else if (narrowed) out.tenantPrefix = true;
   }
   return out as FleetDestination;
 }
