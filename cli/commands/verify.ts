@@ -106,9 +106,12 @@ async function verifyOne(args: VerifyArgs): Promise<void> {
 
 async function verifyMany(args: VerifyArgs): Promise<void> {
   const { readFleetFile, renderFleetSummary, verifyFleet } = await import('../../verifier/fleet.js');
-  const given = [...DESTINATION_FLAGS, 'retired-external-id' as const].filter((flag) => args[flag] !== undefined);
+  const given = DESTINATION_FLAGS.filter((flag) => args[flag] !== undefined);
   assertNoProblems([
     ...given.map((flag) => ({ field: `--${flag}`, value: String(args[flag]), rule: `--${flag} belongs in the fleet file, not beside --fleet` })),
+    args['retired-external-id'] !== undefined
+      ? { field: '--retired-external-id', value: String(args['retired-external-id']), rule: 'a rotation is proved one destination at a time, not beside --fleet' }
+      : undefined,
     args['expect-revoked']
       ? { field: '--expect-revoked', value: 'true', rule: '--expect-revoked proves one destination at a time, not beside --fleet' }
       : undefined,

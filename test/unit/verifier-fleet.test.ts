@@ -46,12 +46,16 @@ describe('parseFleet', () => {
     ]);
   });
 
-  it('verify refuses --tenant-prefix beside --fleet (the column says it row by row), before reading the file', async () => {
-    const run = await runCli(['verify', '--fleet', 'no-such-fleet.csv', '--tenant-prefix', '--json'], { exactEnv: identityEnv(undefined) });
+  it.each([
+    ['--tenant-prefix', 'true', 'tenant_prefix column'],
+    ['--retired-external-id', 'ion-acme-old', 'a rotation is proved one destination at a time'],
+  ])('verify refuses %s beside --fleet, before reading the file', async (flag, value, rule) => {
+    const args = flag === '--tenant-prefix' ? [flag] : [flag, value];
+    const run = await runCli(['verify', '--fleet', 'no-such-fleet.csv', ...args, '--json'], { exactEnv: identityEnv(undefined) });
     expect(run.code, run.stderr).toBe(2);
     const { error } = JSON.parse(run.stderr.trim().split('\n').at(-1)!) as { error: { code: string; problems: { field: string; rule: string }[] } };
     expect(error.code).toBe('INVALID_INPUT');
-    expect(error.problems).toEqual([{ field: '--tenant-prefix', value: 'true', rule: expect.stringContaining('tenant_prefix column') as unknown }]);
+    expect(error.problems).toEqual([{ field: flag, value, rule: expect.stringContaining(rule) as unknown }]);
   });
 
   it.each([
