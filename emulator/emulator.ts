@@ -2,7 +2,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './free-port.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LAUNCHER = join(HERE, 'moto_launcher.py');
@@ -10,6 +9,8 @@ const MOTO_VERSION_CHECK = join(HERE, 'moto_version.py');
 
 /** How long moto may take to answer its first request. */
 const STARTUP_TIMEOUT_MS = 30_000;
+/** What moto_launcher.py prints once its socket is bound (it is started with port 0: the system picks one). */
+const PORT_LINE = /^ion-dest emulator listening on port (\d+)$/m;
 /** Credentials for the emulator's default identity; moto accepts any while auth is off. */
 export const EMULATOR_ROOT_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
 /** moto's account when a request names none. */
@@ -58,8 +59,20 @@ export function motoVersionProblem(env: NodeJS.ProcessEnv = process.env): string
   return r.status === 0 ? undefined : `${r.stderr}${r.stdout}`.trim();
 }
 
-async function waitUntilUp(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+/** The port the launcher bound, once it has printed the line that names it. */
+async function waitUntilBound(child: ChildProcess, boundPort: () => number | undefined, output: () => string, deadline: number): Promise<number> {
+  while (Date.now() < deadline) {
+    const port = boundPort();
+    if (port !== undefined) return port;
+    if (child.exitCode !== null) {
+      throw new Error(`moto exited with code ${child.exitCode} before answering:\n${output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`moto did not start listening within ${STARTUP_TIMEOUT_MS} ms:\n${output()}`);
+}
+
+async function waitUntilUp(url: string, child: ChildProcess, output: () => string, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) {
       throw new Error(`moto exited with code ${child.exitCode} before answering:\n${output()}`);
@@ -76,14 +89,14 @@ async function waitUntilUp(url: string, child: ChildProcess, output: () => strin
 }
 
 /**
- * Start moto's server (with the fidelity layer) on a free loopback port and wait
- * until it answers. Call `stop()` when done; the process is also killed when this
- * process exits.
+ * Start moto's server (with the fidelity layer) on a loopback port the system picks as
+ * the server binds it, and wait until it answers. (A port found free beforehand could be
+ * taken by another server before moto binds it; this emulator would then fail to start
+ * while the other one answered in its place.) Call `stop()` when done; the process is
+ * also killed when this process exits.
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const args = [LAUNCHER, ...(options.fidelity === false ? ['--no-fidelity'] : []), '-H', '127.0.0.1', '-p', String(port)];
+  const args = [LAUNCHER, ...(options.fidelity === false ? ['--no-fidelity'] : []), '-H', '127.0.0.1', '-p', '0'];
   const child = spawn(pythonExecutable(), args, {
     env: { ...process.env, ...options.env, PYTHONUNBUFFERED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -92,7 +105,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString()).slice(-20_000);
   };
-  child.stdout?.on('data', keep);
+  // stdout up to the port line, then the port it names.
+  let head = '';
+  let boundPort: number | undefined;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    keep(chunk);
+    if (boundPort !== undefined) return;
+    head += chunk.toString();
+    const line = PORT_LINE.exec(head);
+    if (line) boundPort = Number(line[1]);
+  });
   child.stderr?.on('data', keep);
   // A missing interpreter is an 'error' event instead of 'spawn'.
   const started = new Promise<void>((resolve, reject) => {
@@ -108,9 +130,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const killOnExit = () => killChild('SIGKILL');
   process.once('exit', killOnExit);
 
+  let port: number;
+  let url: string;
   try {
     await started;
-    await waitUntilUp(url, child, () => log);
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    port = await waitUntilBound(child, () => boundPort, () => log, deadline);
+    url = `http://127.0.0.1:${port}`;
+    await waitUntilUp(url, child, () => log, deadline);
   } catch (error) {
     killChild('SIGKILL');
     process.removeListener('exit', killOnExit);

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.js';
@@ -16,6 +16,8 @@ export const POSTGRES_SYSTEM_USER = 'postgres';
 export const POSTGRES_SUPERUSER = 'ion_test';
 /** How long the server may take to accept connections (pg_ctl -w waits this long). */
 const STARTUP_TIMEOUT_S = 60;
+/** Ports tried before giving up, when another server takes the one found free first. */
+const PORT_ATTEMPTS = 3;
 
 export interface PostgresServer {
   readonly host: string;
@@ -94,17 +96,29 @@ export async function startPostgres(): Promise<PostgresServer> {
       ['-D', dataDir, '-U', POSTGRES_SUPERUSER, `--pwfile=${pwFile}`, '--auth-host=scram-sha-256', '--auth-local=trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
       'initdb',
     );
-    const port = await freePort();
-    const serverOptions = [
-      `-p ${port}`,
-      "-c listen_addresses='127.0.0.1'",
-      `-c unix_socket_directories='${root}'`,
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
-      '-c max_connections=50',
-    ].join(' ');
-    runChecked('pg_ctl', ['start', '-D', dataDir, '-w', '-t', String(STARTUP_TIMEOUT_S), '-l', join(root, 'server.log'), '-o', serverOptions], 'pg_ctl start');
+    const serverLog = join(root, 'server.log');
+    let port: number;
+    for (let attempt = 1; ; attempt += 1) {
+      port = await freePort();
+      const serverOptions = [
+        `-p ${port}`,
+        "-c listen_addresses='127.0.0.1'",
+        `-c unix_socket_directories='${root}'`,
+        '-c fsync=off',
+        '-c synchronous_commit=off',
+        '-c full_page_writes=off',
+        '-c max_connections=50',
+      ].join(' ');
+      try {
+        runChecked('pg_ctl', ['start', '-D', dataDir, '-w', '-t', String(STARTUP_TIMEOUT_S), '-l', serverLog, '-o', serverOptions], 'pg_ctl start');
+        break;
+      } catch (error) {
+        // PostgreSQL takes no port 0, so the port is found free first; another server may
+        // bind it before this one does. Then the server exits at once: try another port.
+        const log = existsSync(serverLog) ? readFileSync(serverLog, 'utf8') : '';
+        if (attempt >= PORT_ATTEMPTS || !log.includes('Address already in use')) throw error;
+      }
+    }
     started = true;
 
     const host = '127.0.0.1';
